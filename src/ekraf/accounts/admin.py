@@ -1,0 +1,72 @@
+"""Administrators manage users, their roles and agencies here (Django admin)."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApiToken, Role, RoleGrant, User
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    extra = 1
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [RoleGrantInline]
+    list_display = [
+        "username",
+        "email",
+        "full_name",
+        "email_verified_at",
+        "is_active",
+        "is_superuser",
+    ]
+    list_filter = ["is_active", "is_superuser", "role_grants__role", "role_grants__agency"]
+    search_fields = ["username", "email", "full_name"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Data diri"), {"fields": ("full_name", "email", "email_verified_at")}),
+        (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser", "deleted_at")}),
+        (_("Waktu"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "full_name", "password1", "password2"),
+            },
+        ),
+    )
+    readonly_fields = ["deleted_at", "last_login", "date_joined"]
+
+    def save_related(self, request, form, formsets, change):
+        """Keep Django's staff flags in step with the administrator role granted here."""
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        is_admin = user.role_grants.filter(role=Role.ADMIN).exists()
+        if is_admin and not (user.is_staff and user.is_superuser):
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__username", "prefix"]
+    readonly_fields = ["user", "prefix", "key_hash", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False

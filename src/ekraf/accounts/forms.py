@@ -1,0 +1,111 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.utils.translation import gettext_lazy as _
+
+from ekraf.core.forms import StyledForm, StyledFormMixin
+
+from . import services
+
+
+class SignupForm(StyledForm):
+    full_name = forms.CharField(label=_("Nama lengkap"), max_length=150)
+    email = forms.EmailField(
+        label=_("Email"),
+        help_text=_("Kami kirim tautan verifikasi ke alamat ini."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label=_("Kata sandi"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minimal 8 karakter, tidak hanya angka, dan tidak mudah ditebak."),
+    )
+    password2 = forms.CharField(
+        label=_("Ulangi kata sandi"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    agree = forms.BooleanField(
+        label=_(
+            "Saya telah membaca kebijakan privasi dan setuju data saya diproses untuk layanan ini."
+        ),
+    )
+
+    def clean_email(self):
+        email = services.normalise_email(self.cleaned_data["email"])
+        if services.email_taken(email):
+            raise forms.ValidationError(
+                _("Email ini sudah terdaftar. Silakan masuk atau atur ulang kata sandi.")
+            )
+        return email
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("Kedua kata sandi tidak sama."))
+        elif p1:
+            from .models import User
+
+            probe = User(email=data.get("email", ""), full_name=data.get("full_name", ""))
+            try:
+                password_validation.validate_password(p1, probe)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class LoginForm(StyledFormMixin, AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("Email/nama pengguna atau kata sandi salah."),
+        "inactive": _("Akun ini tidak aktif."),
+        "unverified": _(
+            "Email Anda belum diverifikasi. Buka tautan di email kami, atau minta tautan baru."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Email atau nama pengguna")
+        self.fields["password"].label = _("Kata sandi")
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.email_verified_at is None:
+            raise forms.ValidationError(self.error_messages["unverified"], code="unverified")
+
+
+class ResendVerificationForm(StyledForm):
+    email = forms.EmailField(label=_("Email"))
+
+
+class StyledPasswordResetForm(StyledFormMixin, PasswordResetForm):
+    pass
+
+
+class StyledSetPasswordForm(StyledFormMixin, SetPasswordForm):
+    pass
+
+
+class ApiTokenForm(StyledForm):
+    name = forms.CharField(
+        label=_("Nama token"),
+        max_length=80,
+        help_text=_("Untuk apa token ini, misalnya 'Integrasi SIMPEG'."),
+    )
+    days = forms.TypedChoiceField(
+        label=_("Berlaku"),
+        coerce=int,
+        choices=[
+            (30, _("30 hari")),
+            (90, _("90 hari")),
+            (365, _("1 tahun")),
+            (0, _("Tanpa batas")),
+        ],
+        initial=90,
+    )

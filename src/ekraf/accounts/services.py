@@ -1,0 +1,198 @@
+"""Writes for accounts: sign-up, e-mail verification, roles, API tokens, account deletion."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ekraf.core.errors import Conflict, DomainError
+
+from . import permissions
+from .models import AGENCY_ROLES, ApiToken, Role, RoleGrant, User
+
+VERIFY_SALT = "ekraf.accounts.verify-email"
+VERIFY_MAX_AGE = 60 * 60 * 24 * 3
+TOKEN_PREFIX = "ekraf_"
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def email_taken(email: str, *, exclude_user_id: int | None = None) -> bool:
+    qs = User.objects.filter(email__iexact=normalise_email(email))
+    if exclude_user_id:
+        qs = qs.exclude(pk=exclude_user_id)
+    return qs.exists()
+
+
+@transaction.atomic
+def create_account(
+    *, email: str, password: str | None, full_name: str, role: str = Role.CREATOR
+) -> User:
+    """A new account (unverified). A second account with the same e-mail is refused."""
+    email = normalise_email(email)
+    if email_taken(email):
+        raise Conflict(
+            _("Email ini sudah terdaftar. Silakan masuk atau atur ulang kata sandi."), field="email"
+        )
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=email, email=email, password=password, full_name=full_name.strip()
+            )
+    except IntegrityError as exc:  # lost a race with an identical sign-up
+        raise Conflict(_("Email ini sudah terdaftar."), field="email") from exc
+    if password is None:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    grant_role(user, role)
+    return user
+
+
+def verification_token(user: User) -> str:
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
+
+
+def send_verification_email(user: User) -> None:
+    link = settings.BASE_URL + reverse("accounts:verify", args=[verification_token(user)])
+    context = {"user": user, "link": link}
+    send_mail(
+        subject=_("Verifikasi email Anda"),
+        message=render_to_string("accounts/email/verify.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def verify_email(token: str) -> User:
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise DomainError(_("Tautan verifikasi sudah kedaluwarsa. Minta tautan baru.")) from exc
+    except signing.BadSignature as exc:
+        raise DomainError(_("Tautan verifikasi tidak sah.")) from exc
+    user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+    if user is None:
+        raise DomainError(_("Tautan verifikasi tidak sah."))
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    return user
+
+
+def grant_role(user: User, role: str, agency=None) -> RoleGrant:
+    """Give a role; organiser and agency-staff roles need their agency."""
+    if role in AGENCY_ROLES and agency is None:
+        raise DomainError(_("Peran ini harus terikat pada satu perangkat daerah."), field="agency")
+    if role not in AGENCY_ROLES:
+        agency = None
+    grant, _created = RoleGrant.objects.get_or_create(user=user, role=role, agency=agency)
+    if role == Role.ADMIN and not (user.is_staff and user.is_superuser):
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    permissions.forget(user)
+    return grant
+
+
+def revoke_role(user: User, role: str, agency=None) -> None:
+    RoleGrant.objects.filter(user=user, role=role, agency=agency).delete()
+    if role == Role.ADMIN:
+        user.is_staff = user.is_superuser = False
+        user.save(update_fields=["is_staff", "is_superuser"])
+    permissions.forget(user)
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(user: User, name: str, *, days: int | None = None) -> tuple[ApiToken, str]:
+    """A new personal access token; returns the record and the token, shown only this once."""
+    name = (name or "").strip() or _("Token API")
+    secret = secrets.token_urlsafe(32)
+    prefix = secrets.token_hex(4)
+    token = f"{TOKEN_PREFIX}{prefix}_{secret}"
+    record = ApiToken.objects.create(
+        user=user,
+        name=name[:80],
+        prefix=prefix,
+        key_hash=_hash_token(token),
+        expires_at=timezone.now() + timedelta(days=days) if days else None,
+    )
+    return record, token
+
+
+def revoke_api_token(user: User, token_id: int) -> None:
+    updated = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not updated:
+        raise DomainError(_("Token tidak ditemukan atau sudah dicabut."))
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user owning this token, or None (revoked, expired, unknown)."""
+    if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    record = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash_token(token), revoked_at__isnull=True)
+        .first()
+    )
+    if record is None or not record.user.is_active:
+        return None
+    now = timezone.now()
+    if record.expires_at and record.expires_at <= now:
+        return None
+    # Record use at most once a minute: a busy integration should not write on every call.
+    if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
+    return record.user
+
+
+def token_for_credentials(request, username: str, password: str) -> str:
+    """`POST /api/v1/auth/token`: username (or e-mail) and password give a new token."""
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        raise DomainError(_("Nama pengguna atau kata sandi salah."), code="bad_credentials")
+    if user.email_verified_at is None:
+        raise DomainError(_("Email belum diverifikasi."), code="unverified")
+    _record, token = create_api_token(
+        user, _("Login API %(date)s") % {"date": timezone.localdate().isoformat()}, days=90
+    )
+    return token
+
+
+# --- deletion --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def anonymise_user(user: User) -> None:
+    """Strip a user's identity and block sign-in; the row stays for records that point to it."""
+    user.username = f"dihapus-{user.pk}"
+    user.email = f"dihapus-{user.pk}@invalid.example"
+    user.full_name = _("Akun dihapus")
+    user.first_name = user.last_name = ""
+    user.is_active = False
+    user.is_staff = user.is_superuser = False
+    user.deleted_at = timezone.now()
+    user.set_unusable_password()
+    user.save()
+    user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    user.role_grants.all().delete()
+    permissions.forget(user)

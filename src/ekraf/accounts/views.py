@@ -1,0 +1,139 @@
+"""Pages for signing up, verifying e-mail, signing in, the account overview and API tokens."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ekraf.core.errors import DomainError
+
+from . import permissions, selectors, services
+from .forms import (
+    ApiTokenForm,
+    LoginForm,
+    ResendVerificationForm,
+    SignupForm,
+    StyledPasswordResetForm,
+)
+from .models import User
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.create_account(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                full_name=form.cleaned_data["full_name"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            services.send_verification_email(user)
+            request.session["signup_email"] = user.email
+            return redirect("accounts:signup_done")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_done(request):
+    return render(
+        request, "accounts/signup_done.html", {"email": request.session.get("signup_email")}
+    )
+
+
+def verify(request, token):
+    try:
+        user = services.verify_email(token)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:resend_verification")
+    if not request.user.is_authenticated and user.is_active:
+        login(request, user, backend="ekraf.accounts.backends.UsernameOrEmailBackend")
+    messages.success(request, _("Email Anda sudah terverifikasi. Selamat datang!"))
+    return redirect("accounts:account")
+
+
+def resend_verification(request):
+    form = ResendVerificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.filter(
+            email__iexact=form.cleaned_data["email"], email_verified_at__isnull=True, is_active=True
+        ).first()
+        if user is not None:
+            services.send_verification_email(user)
+        # Same answer whether or not the address exists: no account enumeration.
+        messages.info(
+            request,
+            _("Jika email itu terdaftar dan belum diverifikasi, tautan baru sudah kami kirim."),
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/resend_verification.html", {"form": form})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = StyledPasswordResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self):
+        # Links point at the public address, not at whatever host the request came through.
+        return {"base_url": settings.BASE_URL}
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def account(request):
+    return render(
+        request,
+        "accounts/account.html",
+        {"grants": selectors.role_grants(request.user)},
+    )
+
+
+@login_required
+def tokens(request):
+    if not permissions.can_use_api_tokens(request.user):
+        raise PermissionDenied
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _record, new_token = services.create_api_token(
+            request.user, form.cleaned_data["name"], days=form.cleaned_data["days"] or None
+        )
+        form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "tokens": selectors.api_tokens(request.user), "new_token": new_token},
+    )
+
+
+@login_required
+@require_POST
+def revoke_token(request, token_id):
+    try:
+        services.revoke_api_token(request.user, token_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Token dicabut. Aplikasi yang memakainya tidak bisa lagi mengakses API.")
+        )
+    return redirect("accounts:tokens")

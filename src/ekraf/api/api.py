@@ -1,0 +1,75 @@
+"""The one NinjaAPI at /api/v1: every app's router, and errors turned into clear 4xx answers."""
+
+from csp.decorators import csp_update
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from ekraf.core.errors import DomainError
+
+api = NinjaAPI(
+    title="Ekraf API",
+    version="1",
+    description=(
+        "API platform ekonomi kreatif kota. Data referensi terbuka untuk umum; data pelaku, "
+        "pelatihan dan sertifikat memerlukan token (`Authorization: Bearer …`, buat di "
+        "halaman Akun → Token API atau lewat `POST /api/v1/auth/token`)."
+    ),
+    urls_namespace="api",
+    docs_decorator=csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]}),
+)
+
+
+def _error(request, status: int, code: str, message: str, **extra):
+    return api.create_response(request, {"code": code, "detail": message, **extra}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    extra = {"field": exc.field} if exc.field else {}
+    return _error(request, exc.status, exc.code, exc.message, **extra)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return _error(request, 403, "forbidden", str(exc) or "Anda tidak berwenang untuk ini.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, "not_found", "Data tidak ditemukan.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return _error(request, 401, "unauthenticated", "Perlu masuk: kirim token API yang sah.")
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    return _error(request, 422, "invalid", "Data yang dikirim tidak sah.", errors=exc.errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request, exc: DjangoValidationError):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return _error(request, 422, "invalid", "Data yang dikirim tidak sah.", errors=errors)
+
+
+def _mount() -> None:
+    from ekraf.accounts.api import router as accounts_router
+    from ekraf.core.api import router as core_router
+    from ekraf.creators.api import router as creators_router
+    from ekraf.credentials.api import router as credentials_router
+    from ekraf.trainings.api import router as trainings_router
+
+    api.add_router("", core_router)
+    api.add_router("", accounts_router)
+    api.add_router("", creators_router)
+    api.add_router("", trainings_router)
+    api.add_router("", credentials_router)
+
+
+_mount()

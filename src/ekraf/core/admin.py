@@ -1,0 +1,58 @@
+from django.contrib import admin
+
+from .models import Agency, AuditEvent, City, OutboxMessage, Region, Space, Subsector
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "platform_name", "email", "phone"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+
+
+@admin.register(Subsector)
+class SubsectorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_id", "name_en", "position"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "short_name", "name", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "short_name", "name"]
+
+
+@admin.register(Space)
+class SpaceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "floor", "kind", "capacity", "is_active"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "target_type", "target_id", "ip"]
+    list_filter = ["action"]
+    search_fields = ["target_id", "actor__username"]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "to_email", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to_email", "subject"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]

@@ -1,0 +1,27 @@
+import signal
+import subprocess
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the platform and run the background worker beside it (what `make run` starts)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+
+    def handle(self, addrport, **options):
+        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+            [sys.executable, "-m", "ekraf", "db_worker", "--no-reload", "--interval", "1"]
+        )
+        self.stdout.write(f"Worker berjalan (pid {worker.pid}).")
+        try:
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()

@@ -1,0 +1,15 @@
+"""Background jobs of the platform core."""
+
+from django_tasks import task
+
+from . import notifications
+
+
+@task()
+def send_outbox_message(message_id: int) -> bool:
+    return notifications.deliver(message_id)
+
+
+@task()
+def send_pending_outbox() -> int:
+    return notifications.send_pending()

@@ -1,0 +1,98 @@
+"""Public pages of the platform itself: home, privacy notice, health check, error pages."""
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.static import serve
+
+from . import home as home_panels
+
+log = logging.getLogger(__name__)
+
+
+def home(request):
+    return render(request, "core/home.html", {"panels": home_panels.panels_for(request)})
+
+
+def privacy(request):
+    return render(request, "core/privacy.html")
+
+
+# Folders of the default storage that anyone may read; everything else is personal.
+PUBLIC_MEDIA_PREFIXES = ("city/", "agencies/", "public/")
+
+
+def public_media(request, path):
+    if not path.startswith(PUBLIC_MEDIA_PREFIXES) or ".." in path.split("/"):
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_queue() -> None:
+    backend = settings.TASKS["default"]["BACKEND"]
+    if backend.startswith("django_tasks_rq"):
+        import django_rq
+
+        django_rq.get_connection("default").ping()
+    else:
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.exists()
+
+
+def _check_storage() -> None:
+    name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    try:
+        with default_storage.open(name) as fh:
+            if fh.read() != b"ok":
+                raise OSError("storage returned other bytes")
+    finally:
+        default_storage.delete(name)
+
+
+@never_cache
+def healthz(request):
+    """200 when the database, the task queue and file storage all answer, 503 otherwise."""
+    checks = {}
+    for name, check in (
+        ("database", _check_database),
+        ("queue", _check_queue),
+        ("storage", _check_storage),
+    ):
+        try:
+            check()
+            checks[name] = "ok"
+        except Exception as exc:  # noqa: BLE001 - any failure is reported, not raised
+            log.warning("healthz %s failed: %s", name, exc)
+            checks[name] = f"error: {exc.__class__.__name__}"
+    ok = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if ok else "error", **checks}, status=200 if ok else 503)
+
+
+def error_403(request, exception=None):
+    return render(request, "core/error.html", {"code": 403}, status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "core/error.html", {"code": 404}, status=404)
+
+
+def error_500(request):
+    return render(request, "core/error.html", {"code": 500}, status=500)
+
+
+def error_400(request, exception=None):
+    return render(request, "core/error.html", {"code": 400}, status=400)

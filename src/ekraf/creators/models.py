@@ -1,0 +1,205 @@
+"""The creator registry: profiles, social channels, consent, and protected personal data.
+
+NIK is never stored in clear: `nik_encrypted` holds it Fernet-encrypted (keys from settings),
+`nik_hash` an HMAC that finds a second account with the same NIK, `nik_masked` what pages show.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from ekraf.core.ids import random_code
+
+
+def _public_id() -> str:
+    return random_code(10)
+
+
+def photo_path(instance, filename: str) -> str:
+    # Under private/: never served from /media/, only through a view that checks consent.
+    return f"private/creators/photos/{instance.public_id}/{random_code(8)}.jpg"
+
+
+class Gender(models.TextChoices):
+    MALE = "L", _("Laki-laki")
+    FEMALE = "P", _("Perempuan")
+
+
+class Pathway(models.TextChoices):
+    """Talent pathways (jalur talenta) a trained person can head for."""
+
+    CONTENT_CREATOR = "content_creator", _("Konten kreator")
+    MOTIVATOR = "motivator", _("Motivator")
+    NARASUMBER = "narasumber", _("Narasumber")
+    CITIZEN_REPORTER = "citizen_reporter", _("Pewarta warga")
+
+
+class Skill(models.Model):
+    """A free-form skill tag ("editing video", "fotografi produk"), shared across profiles."""
+
+    name = models.CharField(_("keterampilan"), max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("keterampilan")
+        verbose_name_plural = _("keterampilan")
+        constraints = [models.UniqueConstraint(Lower("name"), name="skill_name_unique_ci")]
+
+    def __str__(self):
+        return self.name
+
+
+class CreatorProfile(models.Model):
+    """A person in the registry (pelaku ekraf)."""
+
+    class Source(models.TextChoices):
+        SIGNUP = "signup", _("Daftar sendiri")
+        IMPORT = "import", _("Impor penyelenggara")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="creator_profile"
+    )
+    public_id = models.CharField(max_length=16, unique=True, default=_public_id, editable=False)
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    display_name = models.CharField(_("nama tampilan"), max_length=80, blank=True)
+    photo = models.ImageField(_("foto"), upload_to=photo_path, blank=True)
+    gender = models.CharField(_("jenis kelamin"), max_length=1, choices=Gender.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("tahun lahir"), null=True, blank=True)
+    kelurahan = models.ForeignKey(
+        "core.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="creators",
+        limit_choices_to={"level": "kelurahan"},
+        verbose_name=_("kelurahan"),
+    )
+    subsectors = models.ManyToManyField(
+        "core.Subsector", blank=True, related_name="creators", verbose_name=_("subsektor")
+    )
+    skills = models.ManyToManyField(Skill, blank=True, related_name="creators")
+    bio = models.TextField(_("bio singkat"), max_length=600, blank=True)
+    phone = models.CharField(_("nomor telepon/WhatsApp"), max_length=20, blank=True)
+    nik_encrypted = models.TextField(blank=True, editable=False)
+    nik_hash = models.CharField(max_length=64, blank=True, editable=False)
+    nik_masked = models.CharField(_("NIK"), max_length=20, blank=True, editable=False)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.SIGNUP)
+    source_agency = models.ForeignKey(
+        "core.Agency", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("pelaku ekraf")
+        verbose_name_plural = _("pelaku ekraf")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"], condition=~Q(phone=""), name="creator_phone_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["nik_hash"], condition=~Q(nik_hash=""), name="creator_nik_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kelurahan", "full_name"]),
+            models.Index(Lower("full_name"), name="creator_name_lower"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.full_name
+
+
+class PathwayInterest(models.Model):
+    """A pathway the creator says they are interested in."""
+
+    profile = models.ForeignKey(
+        CreatorProfile, on_delete=models.CASCADE, related_name="pathway_interests"
+    )
+    pathway = models.CharField(max_length=20, choices=Pathway.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "pathway"], name="pathway_interest_unique")
+        ]
+        indexes = [models.Index(fields=["pathway", "profile"])]
+
+    def __str__(self):
+        return self.get_pathway_display()
+
+
+class Channel(models.Model):
+    """A social-media account of a creator, with its reach as last read."""
+
+    class Platform(models.TextChoices):
+        INSTAGRAM = "instagram", "Instagram"
+        TIKTOK = "tiktok", "TikTok"
+        YOUTUBE = "youtube", "YouTube"
+        FACEBOOK = "facebook", "Facebook"
+        X = "x", "X (Twitter)"
+        THREADS = "threads", "Threads"
+        LINKEDIN = "linkedin", "LinkedIn"
+        PODCAST = "podcast", "Podcast"
+        WEBSITE = "website", _("Situs web/blog")
+
+    profile = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="channels")
+    platform = models.CharField(_("platform"), max_length=12, choices=Platform.choices)
+    handle = models.CharField(_("nama akun"), max_length=100, blank=True)
+    url = models.URLField(_("tautan"), max_length=300)
+    followers = models.PositiveIntegerField(_("pengikut"), null=True, blank=True)
+    followers_read_on = models.DateField(_("jumlah pengikut per tanggal"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["platform", "handle"]
+        verbose_name = _("kanal")
+        verbose_name_plural = _("kanal")
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "url"], name="channel_unique_per_profile")
+        ]
+        indexes = [models.Index(fields=["platform", "profile"])]
+
+    def __str__(self):
+        return f"{self.get_platform_display()} {self.handle or self.url}"
+
+
+class Consent(models.Model):
+    """A consent given (and maybe withdrawn) for one purpose, under one version of its text."""
+
+    class Purpose(models.TextChoices):
+        PUBLIC_PROFILE = "public_profile", _("Profil publik")
+        TALENT_DIRECTORY = "talent_directory", _("Direktori talenta untuk perangkat daerah")
+        NIK = "nik", _("Pemrosesan NIK")
+
+    profile = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    text_version = models.CharField(max_length=20)
+    given_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name = _("persetujuan")
+        verbose_name_plural = _("persetujuan")
+        constraints = [
+            # At most one live consent per purpose; history is kept as withdrawn rows.
+            models.UniqueConstraint(
+                fields=["profile", "purpose"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="consent_one_active_per_purpose",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} v{self.text_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

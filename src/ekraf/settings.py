@@ -1,0 +1,291 @@
+"""The one settings module. Every knob is an environment variable (see README, "Configuration").
+
+Embedded defaults need nothing: SQLite and files under ``var/``, the database task queue, mail
+on the console. Production sets DATABASE_URL, REDIS_URL, S3 and secrets in the environment.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+_checkout = PACKAGE_DIR.parent.parent
+# In a source checkout var/ sits beside pyproject.toml; an installed package uses the cwd.
+BASE_DIR = _checkout if (_checkout / "pyproject.toml").exists() else Path.cwd()
+VAR_DIR = Path(env("EKRAF_VAR_DIR", str(BASE_DIR / "var"))).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+KEYS_DIR = Path(env("EKRAF_KEYS_DIR", str(VAR_DIR / "keys"))).resolve()
+
+
+def secret_from_env_or_file(name: str, filename: str, make) -> str:
+    """A secret from the environment, else from a file under KEYS_DIR, created on first use.
+
+    The file keeps the embedded setup working with no configuration while nothing secret ever
+    lives in the repository; production passes the value in the environment instead.
+    """
+    value = env(name)
+    if value:
+        return value
+    path = KEYS_DIR / filename
+    if not path.exists():
+        KEYS_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(make())
+    return path.read_text().strip()
+
+
+def _fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+DEBUG = env_bool("EKRAF_DEBUG", False)
+SECRET_KEY = secret_from_env_or_file(
+    "EKRAF_SECRET_KEY", "django-secret-key", lambda: secrets.token_urlsafe(64)
+)
+# Fernet keys for personal data at rest (NIK); comma-separated, the first encrypts, all decrypt.
+FIELD_ENCRYPTION_KEYS = env_list("EKRAF_FIELD_KEYS") or [
+    secret_from_env_or_file("", "field-encryption.key", _fernet_key)
+]
+# HMAC key for the searchable hashes that catch duplicate NIK without storing it in clear.
+PERSONAL_DATA_HASH_KEY = secret_from_env_or_file(
+    "EKRAF_HASH_KEY", "personal-data-hash.key", lambda: secrets.token_hex(32)
+)
+
+BASE_URL = env("EKRAF_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = env_list("EKRAF_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("EKRAF_CSRF_TRUSTED_ORIGINS", BASE_URL)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "bootstrap",
+    "ninja",  # listed so the API docs use its bundled Swagger files, not a CDN
+    "django_tasks",
+    "django_tasks_db",
+    "ekraf.core",
+    "ekraf.accounts",
+    "ekraf.creators",
+    "ekraf.trainings",
+    "ekraf.credentials",
+    "ekraf.api",
+]
+
+MIDDLEWARE = [
+    "ekraf.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "ekraf.urls"
+WSGI_APPLICATION = "ekraf.wsgi.application"
+ASGI_APPLICATION = "ekraf.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ekraf.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+FORM_RENDERER = "ekraf.core.forms.FormRenderer"
+
+DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ekraf.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and a busy timeout let the web process and the worker share the file.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["ekraf.accounts.backends.UsernameOrEmailBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = env("EKRAF_TIME_ZONE", "Asia/Jakarta")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("EKRAF_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Without collectstatic (make run, tests) whitenoise serves straight from the app directories.
+WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not WHITENOISE_USE_FINDERS
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+S3_BUCKET = env("EKRAF_S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("EKRAF_S3_ENDPOINT_URL") or None,
+            "access_key": env("EKRAF_S3_ACCESS_KEY") or None,
+            "secret_key": env("EKRAF_S3_SECRET_KEY") or None,
+            "region_name": env("EKRAF_S3_REGION") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ekraf_cache",
+        }
+    }
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+SMTP_HOST = env("EKRAF_SMTP_HOST")
+if SMTP_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = SMTP_HOST
+    EMAIL_PORT = int(env("EKRAF_SMTP_PORT", "587"))
+    EMAIL_HOST_USER = env("EKRAF_SMTP_USER")
+    EMAIL_HOST_PASSWORD = env("EKRAF_SMTP_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EKRAF_SMTP_TLS", True)
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env("EKRAF_FROM_EMAIL", "Ekraf <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Security. Behind TLS, production sets EKRAF_HTTPS=1 (see docs/deploy.md).
+HTTPS = env_bool("EKRAF_HTTPS", BASE_URL.startswith("https://"))
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("EKRAF_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(env("EKRAF_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "ekraf.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "ekraf.core.logging.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if env("EKRAF_LOG_FORMAT", "plain") == "json" else "plain",
+        }
+    },
+    "root": {"handlers": ["console"], "level": env("EKRAF_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "faker": {"level": "WARNING"},
+    },
+}
+
+# Platform behaviour.
+EKRAF_CITY_DATA_DIR = Path(
+    env("EKRAF_CITY_DATA_DIR", str(PACKAGE_DIR / "core" / "data" / "kota-malang"))
+)
+NINJA_PAGINATION_PER_PAGE = 50

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from ekraf.api.api import api
+from ekraf.core.views import public_media
+
+handler400 = "ekraf.core.views.error_400"
+handler403 = "ekraf.core.views.error_403"
+handler404 = "ekraf.core.views.error_404"
+handler500 = "ekraf.core.views.error_500"
+
+urlpatterns = [
+    path("", include("ekraf.core.urls")),
+    path("", include("ekraf.accounts.urls")),
+    path("", include("ekraf.creators.urls")),
+    path("", include("ekraf.trainings.urls")),
+    path("", include("ekraf.credentials.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if not settings.S3_BUCKET:
+    # Embedded mode keeps files under var/media. Only public files (logos) are served straight
+    # from there; personal files (photos, certificates) go through views that check permission.
+    urlpatterns += [path("media/<path:path>", public_media, name="public_media")]

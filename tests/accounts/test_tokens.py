@@ -1,0 +1,65 @@
+"""Personal access tokens: created once, usable as Bearer, revocable; and POST /auth/token."""
+
+import pytest
+from django.urls import reverse
+
+from ekraf.accounts import services
+from ekraf.accounts.models import ApiToken
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_create_use_and_revoke_a_token(client, organiser):
+    client.force_login(organiser)
+    response = client.post(reverse("accounts:tokens"), {"name": "Integrasi", "days": "90"})
+    token = response.context["new_token"]
+    assert token.startswith("ekraf_")
+    record = ApiToken.objects.get()
+    assert token not in record.key_hash  # only a hash is stored
+
+    api = factories_client(token)
+    me = api.get("/api/v1/me").json()
+    assert me["username"] == organiser.username
+    assert me["roles"] == [{"role": "organiser", "agency": "diskominfo"}]
+
+    client.post(reverse("accounts:revoke_token", args=[record.pk]))
+    assert api.get("/api/v1/me").status_code == 401
+
+
+def factories_client(token):
+    from django.test import Client
+
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def test_creators_have_no_token_page(client, creator_user):
+    client.force_login(creator_user)
+    assert client.get(reverse("accounts:tokens")).status_code == 403
+
+
+def test_token_from_username_and_password(client, organiser):
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": organiser.email, "password": factories.PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    token = response.json()["token"]
+    assert services.user_for_token(token) == organiser
+
+
+def test_wrong_password_gets_400_not_a_token(client, organiser):
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": organiser.username, "password": "salah"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_credentials"
+    assert not ApiToken.objects.exists()
+
+
+def test_garbage_tokens_are_401(client):
+    for header in ("Bearer ", "Bearer ekraf_x", "Bearer " + "a" * 500, "Basic abc"):
+        assert client.get("/api/v1/me", HTTP_AUTHORIZATION=header).status_code == 401

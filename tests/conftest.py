@@ -1,0 +1,65 @@
+"""Shared fixtures: the city's reference data, users in each role, isolated file storage."""
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    """Uploaded and generated files go to a per-test folder, never to var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def city(db):
+    """The packaged Kota Malang reference data (loaded once per database, cheap after that)."""
+    return factories.ensure_city()
+
+
+@pytest.fixture
+def diskominfo(city):
+    return factories.agency("diskominfo")
+
+
+@pytest.fixture
+def diskopindag(city):
+    return factories.agency("diskopindag")
+
+
+@pytest.fixture
+def organiser(diskominfo):
+    return factories.user("organiser", role="organiser", agency=diskominfo)
+
+
+@pytest.fixture
+def other_organiser(diskopindag):
+    return factories.user("organiser2", role="organiser", agency=diskopindag)
+
+
+@pytest.fixture
+def admin_user(city):
+    return factories.user("admin", role="admin")
+
+
+@pytest.fixture
+def creator_user(city):
+    return factories.user("kreator", role="creator")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` skip cleanly on SQLite; CI runs them on PostgreSQL."""
+    on_postgres = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    if on_postgres:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL); CI runs it")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def on_postgres():
+    return connection.vendor == "postgresql"
