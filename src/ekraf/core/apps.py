@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "ekraf.core"
     label = "core"
     verbose_name = _("Kota dan data referensi")
+
+    def ready(self):
+        from . import notifications, periodic
+
+        periodic.register("outbox", notifications.send_pending)

@@ -13,15 +13,25 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, addrport, **options):
-        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
-            [sys.executable, "-m", "ekraf", "db_worker", "--no-reload", "--interval", "1"]
+        helpers = [
+            subprocess.Popen(  # noqa: S603 - our own interpreter and command
+                [sys.executable, "-m", "ekraf", *args]
+            )
+            for args in (
+                ["db_worker", "--no-reload", "--interval", "1"],
+                ["periodic", "--loop"],
+            )
+        ]
+        self.stdout.write(
+            f"Worker dan penjadwal berjalan (pid {', '.join(str(p.pid) for p in helpers)})."
         )
-        self.stdout.write(f"Worker berjalan (pid {worker.pid}).")
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            for process in helpers:
+                process.send_signal(signal.SIGTERM)
+            for process in helpers:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
