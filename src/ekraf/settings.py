@@ -289,3 +289,29 @@ EKRAF_CITY_DATA_DIR = Path(
     env("EKRAF_CITY_DATA_DIR", str(PACKAGE_DIR / "core" / "data" / "kota-malang"))
 )
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- E-certificates (credentials app) ---------------------------------------------------------
+# Signing keys live outside the repository: Ed25519 keys for QR tokens and Open Badges, and the
+# PAdES certificate for PDFs. `python -m ekraf credential_keys init` creates them here.
+CREDENTIAL_KEYS_DIR = Path(
+    env("EKRAF_CREDENTIAL_KEYS_DIR", str(KEYS_DIR / "credentials"))
+).resolve()
+# How certificate PDFs are signed: "local" (the platform's PAdES certificate), "none", or the
+# dotted path of a class implementing ekraf.credentials.signing.PdfSigner (e.g. a BSrE client).
+PDF_SIGNER = env("EKRAF_PDF_SIGNER", "local")
+# The PAdES certificate, key and chain; by default the ones `credential_keys init` creates.
+PDF_SIGNING_CERT = env("EKRAF_PDF_SIGNING_CERT")
+PDF_SIGNING_KEY = env("EKRAF_PDF_SIGNING_KEY")
+PDF_SIGNING_KEY_PASSWORD = env("EKRAF_PDF_SIGNING_KEY_PASSWORD")
+PDF_SIGNING_CHAIN = env_list("EKRAF_PDF_SIGNING_CHAIN")
+# Verification look-ups allowed per client address and minute (pages and API together).
+VERIFY_RATE_PER_MINUTE = int(env("EKRAF_VERIFY_RATE_PER_MINUTE", "60"))
+# The agency whose staff receive professional-certification referrals.
+REFERRAL_AGENCY_CODE = env("EKRAF_REFERRAL_AGENCY", "disnaker-pmptsp")
+# Rate-limit counters: process memory in the embedded setup (no database round trip on the
+# verification pages), Redis when scaled out so every web process shares them.
+CACHES["ratelimit"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+)

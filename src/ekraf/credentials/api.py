@@ -1,3 +1,113 @@
-from ninja import Router
+"""E-certificate API: issue (as a background job), follow the job, verify, revoke."""
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from ekraf.accounts import permissions
+from ekraf.api.auth import authenticated
+from ekraf.core.errors import DomainError, NotFound
+from ekraf.trainings.models import Training
+
+from . import ratelimit, selectors, services
 
 router = Router(tags=["E-sertifikat"])
+
+
+class JobOut(Schema):
+    id: str
+    status: str
+    done: int
+    total: int
+    failed: int
+    training: str
+    failures: list[dict] = []
+
+
+class CertificateOut(Schema):
+    status: str  # valid | revoked
+    code: str
+    number: str
+    kind: str
+    holder_name: str
+    training: str
+    training_kind: str
+    agency: str
+    hours: int
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    place: str
+    issued_on: dt.date
+    revoked_at: dt.datetime | None = None
+    revoked_reason: str = ""
+
+
+class RevokeIn(Schema):
+    reason: str
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    code = "rate_limited"
+
+
+def _job_out(job) -> dict:
+    return {
+        "id": job.public_id,
+        "status": job.status,
+        "done": job.done,
+        "total": job.total,
+        "failed": job.failed,
+        "training": job.training.public_id,
+        "failures": [
+            {"registration": f.registration_id, "reason": f.reason} for f in job.failures.all()
+        ],
+    }
+
+
+@router.post(
+    "/trainings/{training_id}/certificates",
+    response={202: JobOut},
+    auth=authenticated,
+    summary="Terbitkan e-sertifikat untuk semua peserta yang memenuhi syarat (proses latar)",
+)
+def issue_for_training(request: HttpRequest, training_id: str):
+    training = Training.objects.filter(public_id=training_id).select_related("agency").first()
+    if training is None:
+        raise NotFound("Pelatihan tidak ditemukan.")
+    job = services.start_issuance(request.auth, training)
+    return 202, _job_out(selectors.job(job.public_id))
+
+
+@router.get("/jobs/{job_id}", response=JobOut, auth=authenticated, summary="Kemajuan penerbitan")
+def job_status(request: HttpRequest, job_id: str):
+    job = selectors.job(job_id)
+    if job is None or not permissions.can_issue_certificates(request.auth, job.training.agency_id):
+        raise NotFound("Proses tidak ditemukan.")
+    return _job_out(job)
+
+
+@router.get(
+    "/certificates/{code}",
+    response=CertificateOut,
+    summary="Verifikasi e-sertifikat (publik): status dan data yang tercetak",
+)
+def verify(request: HttpRequest, code: str):
+    if not ratelimit.allow(request, "verify"):
+        raise TooManyRequests("Terlalu banyak permintaan; coba lagi dalam satu menit.")
+    cert = selectors.certificate_for_verification(code)
+    if cert is None:
+        raise NotFound("E-sertifikat tidak ditemukan.")
+    return selectors.public_view(cert)
+
+
+@router.post(
+    "/certificates/{code}/revoke",
+    response=CertificateOut,
+    auth=authenticated,
+    summary="Cabut e-sertifikat dengan alasan (penyelenggara perangkat daerah penerbit)",
+)
+def revoke(request: HttpRequest, code: str, payload: RevokeIn):
+    cert = services.revoke_certificate(request.auth, code, payload.reason, request=request)
+    return selectors.public_view(cert)

@@ -1,2 +1,52 @@
+from django.urls import path
+
+from . import views
+
 app_name = "credentials"
-urlpatterns = []
+urlpatterns = [
+    # Public verification and the documents verifiers fetch.
+    path("verifikasi", views.verify_form, name="verify"),
+    path("verifikasi/", views.verify_form),
+    path("verifikasi/<str:code>", views.verify_code, name="verify_code"),
+    path("v/<str:token>", views.verify_token, name="verify_token"),
+    path(".well-known/jwks.json", views.jwks, name="jwks"),
+    path("openbadges/issuers/<slug:agency_code>", views.ob_issuer, name="ob_issuer"),
+    path(
+        "openbadges/status/<slug:agency_code>/<int:number>",
+        views.ob_status_list,
+        name="ob_status_list",
+    ),
+    path("openbadges/achievements/<str:public_id>", views.ob_achievement, name="ob_achievement"),
+    # The holder's wallet and referrals.
+    path("sertifikat-saya/", views.wallet, name="wallet"),
+    path("sertifikat-saya/<str:code>/pdf", views.certificate_pdf, name="certificate_pdf"),
+    path(
+        "sertifikat-saya/<str:code>/openbadges.json",
+        views.certificate_openbadge,
+        {"fmt": "json"},
+        name="certificate_openbadge",
+    ),
+    path(
+        "sertifikat-saya/<str:code>/openbadges.jwt",
+        views.certificate_openbadge,
+        {"fmt": "jwt"},
+        name="certificate_openbadge_jwt",
+    ),
+    path("sertifikasi-profesi/", views.referrals, name="referrals"),
+    # Organisers.
+    path("kelola/sertifikat/", views.manage, name="manage"),
+    path(
+        "kelola/sertifikat/pelatihan/<str:public_id>/",
+        views.manage_training,
+        name="manage_training",
+    ),
+    path("kelola/sertifikat/proses/<str:public_id>/", views.job_page, name="job"),
+    path("kelola/sertifikat/proses/<str:public_id>/status", views.job_status, name="job_status"),
+    path("kelola/sertifikat/proses/<str:public_id>/lanjutkan", views.job_resume, name="job_resume"),
+    path("kelola/sertifikat/penandatangan/", views.signatories, name="signatories"),
+    path("kelola/sertifikat/penandatangan/<int:pk>/", views.signatories, name="signatory_edit"),
+    path("kelola/sertifikat/<str:code>/cabut/", views.revoke, name="revoke"),
+    # Disnaker-PMPTSP staff.
+    path("kelola/rujukan/", views.referral_queue, name="referral_queue"),
+    path("kelola/rujukan/<str:public_id>/", views.referral_detail, name="referral_detail"),
+]

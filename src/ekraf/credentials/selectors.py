@@ -1,0 +1,180 @@
+"""Reads of the credentials app, each a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+
+from ekraf.accounts import permissions
+from ekraf.trainings.models import Registration, Training
+
+from . import codes
+from .models import (
+    Certificate,
+    IssuanceJob,
+    Referral,
+    ReferralEvent,
+    Signatory,
+    StatusList,
+    TrainingSignatories,
+)
+
+# Exactly what a verifier may see: what is printed on the certificate, and revocation.
+PUBLIC_FIELDS = (
+    "code",
+    "number",
+    "kind",
+    "holder_name",
+    "training_title",
+    "training_kind",
+    "agency_name",
+    "agency_short_name",
+    "hours",
+    "starts_on",
+    "ends_on",
+    "place",
+    "issued_on",
+    "revoked_at",
+    "revoked_reason",
+)
+
+
+def certificate_for_verification(code: str) -> Certificate | None:
+    """One query, no joins: the printed fields of a certificate (None for an unknown code).
+
+    A mistyped code (wrong check symbol) is refused before any query.
+    """
+    parsed = codes.parse(code)
+    if parsed is None:
+        return None
+    return Certificate.objects.filter(code=parsed).only(*PUBLIC_FIELDS).first()
+
+
+def public_view(cert: Certificate) -> dict:
+    """The verification answer: status and the printed fields (same for page and API)."""
+    return {
+        "status": "revoked" if cert.revoked_at else "valid",
+        "code": cert.code,
+        "number": cert.number,
+        "kind": cert.kind,
+        "holder_name": cert.holder_name,
+        "training": cert.training_title,
+        "training_kind": cert.training_kind,
+        "agency": cert.agency_name,
+        "hours": cert.hours,
+        "starts_on": cert.starts_on,
+        "ends_on": cert.ends_on,
+        "place": cert.place,
+        "issued_on": cert.issued_on,
+        "revoked_at": cert.revoked_at,
+        "revoked_reason": cert.revoked_reason if cert.revoked_at else "",
+    }
+
+
+def certificate_with_relations(code: str) -> Certificate | None:
+    parsed = codes.parse(code)
+    if parsed is None:
+        return None
+    return (
+        Certificate.objects.filter(code=parsed)
+        .select_related("agency", "training", "status_list", "holder")
+        .first()
+    )
+
+
+def wallet(user):
+    return Certificate.objects.filter(holder=user).order_by("-issued_at")
+
+
+def trainings_for_certificates(user):
+    """Trainings the user may issue for, with how many qualify and how many are issued."""
+    qs = Training.objects.select_related("agency").exclude(status=Training.Status.DRAFT)
+    qs = permissions.scope_to_agencies(user, qs, "agency", "organiser")
+    return qs.annotate(
+        completed_count=Count(
+            "registrations",
+            filter=Q(registrations__status="confirmed", registrations__completed=True),
+            distinct=True,
+        ),
+        issued_count=Count("certificates", distinct=True),
+    ).order_by("-created_at")
+
+
+def training_registrations(training: Training):
+    """Confirmed registrations with their certificate, and whether they attended."""
+    from ekraf.trainings.models import Attendance
+
+    return (
+        Registration.objects.filter(training=training, status=Registration.Status.CONFIRMED)
+        .select_related("certificate")
+        .annotate(attended=Exists(Attendance.objects.filter(registration=OuterRef("pk"))))
+        .order_by("full_name", "pk")
+    )
+
+
+def jobs_for(training: Training):
+    return IssuanceJob.objects.filter(training=training).order_by("-created_at")[:5]
+
+
+def job(public_id: str) -> IssuanceJob | None:
+    return (
+        IssuanceJob.objects.filter(public_id=public_id)
+        .select_related("training__agency", "registration")
+        .prefetch_related(
+            Prefetch("failures", queryset=_failures()),
+        )
+        .first()
+    )
+
+
+def _failures():
+    from .models import IssuanceFailure
+
+    return IssuanceFailure.objects.select_related("registration").order_by("at")
+
+
+def signatories(user):
+    qs = Signatory.objects.select_related("agency")
+    return permissions.scope_to_agencies(user, qs, "agency", "organiser").order_by(
+        "agency__short_name", "name"
+    )
+
+
+def training_signatories(training: Training) -> TrainingSignatories | None:
+    return (
+        TrainingSignatories.objects.filter(training=training)
+        .select_related("first", "second")
+        .first()
+    )
+
+
+def status_list(agency_code: str, number: int) -> StatusList | None:
+    return (
+        StatusList.objects.filter(agency__code=agency_code, number=number)
+        .select_related("agency")
+        .first()
+    )
+
+
+def referrals_of(user):
+    return Referral.objects.filter(user=user).prefetch_related(
+        Prefetch("events", queryset=ReferralEvent.objects.order_by("at", "pk"))
+    )
+
+
+def referral_queue(user, status: str = ""):
+    qs = Referral.objects.select_related("agency")
+    qs = permissions.scope_to_agencies(user, qs)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("created_at")
+
+
+def referral(public_id: str) -> Referral | None:
+    return (
+        Referral.objects.filter(public_id=public_id)
+        .select_related("agency", "user")
+        .prefetch_related(
+            Prefetch("events", queryset=ReferralEvent.objects.select_related("actor"))
+        )
+        .first()
+    )

@@ -1,0 +1,764 @@
+"""Every write of the credentials app: issuing, revoking, signatories, referrals.
+
+Issuing one certificate is one short transaction: take the next number of the agency's year
+(a counter row locked with SELECT … FOR UPDATE), take a slot in the agency's status list
+(also locked), create the certificate (at most one per registration: a unique constraint),
+queue the holder's notification. A crash rolls all of it back, so numbers have no gaps and
+no duplicates. The PDF is drawn and signed after that transaction, outside any lock, and a
+rerun of the job draws whatever PDF is missing.
+
+Who gets a certificate (see README):
+* completion (kelulusan): a confirmed registration the training marked ``completed``;
+* participation (keikutsertaan): a confirmed registration with at least one check-in, or
+  marked ``completed``.
+A revoked certificate stays that registration's certificate: it is not issued again.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ekraf.accounts import permissions
+from ekraf.core.errors import Conflict, DomainError, NotFound
+from ekraf.core.models import Agency
+from ekraf.core.notifications import notify
+from ekraf.core.selectors import current_city
+from ekraf.core.services import audit
+from ekraf.trainings.models import Attendance, Registration, Training
+
+from . import codes, keys, openbadges, pdf, signing, tokens
+from .models import (
+    Certificate,
+    CertificateCounter,
+    IssuanceFailure,
+    IssuanceJob,
+    Kind,
+    Referral,
+    ReferralEvent,
+    Signatory,
+    StatusList,
+    TrainingSignatories,
+)
+
+log = logging.getLogger(__name__)
+
+
+# --- who qualifies ------------------------------------------------------------------------------
+
+
+def eligible_registrations(training: Training):
+    """Registrations of `training` that qualify for its kind of certificate."""
+    qs = Registration.objects.filter(training=training, status=Registration.Status.CONFIRMED)
+    if training.certificate_kind == Kind.PARTICIPATION:
+        attended = Attendance.objects.filter(registration=OuterRef("pk"))
+        return qs.filter(Q(completed=True) | Exists(attended))
+    return qs.filter(completed=True)
+
+
+# --- what every certificate of a training prints ------------------------------------------------
+
+
+@dataclass
+class TrainingPrint:
+    """The printed fields shared by all certificates of one training (computed once per job)."""
+
+    training: Training
+    kind: str
+    training_kind: str
+    city_name: str
+    signing_place: str
+    starts_on: object
+    ends_on: object
+    place: str
+    signatories: list[dict] = field(default_factory=list)
+    logo: str = ""
+    verify_url: str = ""
+
+    @classmethod
+    def of(cls, training: Training) -> TrainingPrint:
+        city = current_city()
+        sessions = list(training.sessions.select_related("space").order_by("starts_at"))
+        places = []
+        for session in sessions:
+            where = (
+                session.space.name
+                if session.space_id
+                else session.address or (_("daring") if session.online_url else "")
+            )
+            if where and where not in places:
+                places.append(where)
+        agency = training.agency
+        logo = agency.logo.name if agency.logo else (city.logo.name if city and city.logo else "")
+        return cls(
+            training=training,
+            kind=training.certificate_kind,
+            training_kind=str(training.get_kind_display()).split(" (")[0],
+            city_name=city.name if city else "",
+            signing_place=city.short_name if city else "",
+            starts_on=timezone.localtime(sessions[0].starts_at).date() if sessions else None,
+            ends_on=timezone.localtime(sessions[-1].ends_at).date() if sessions else None,
+            place="; ".join(places)[:255],
+            signatories=[_signatory_print(s) for s in signatories_for(training)],
+            logo=logo,
+            verify_url=f"{settings.BASE_URL}/verifikasi",
+        )
+
+
+def _signatory_print(signatory: Signatory) -> dict:
+    return {
+        "name": signatory.name,
+        "nip": signatory.nip,
+        "title": signatory.title,
+        "signature": signatory.signature.name if signatory.signature else "",
+    }
+
+
+def signatories_for(training: Training) -> list[Signatory]:
+    """The training's chosen signatories, else its agency's first active one."""
+    chosen = (
+        TrainingSignatories.objects.filter(training=training)
+        .select_related("first", "second")
+        .first()
+    )
+    if chosen is not None:
+        return [s for s in (chosen.first, chosen.second) if s is not None]
+    first = Signatory.objects.filter(agency_id=training.agency_id, is_active=True).first()
+    return [first] if first else []
+
+
+# --- numbering and status slots (inside the issuing transaction) ---------------------------------
+
+
+def _locked(model, lookup: dict, defaults: dict):
+    """The row matching `lookup`, locked FOR UPDATE; created first if missing (race-safe)."""
+    row = model.objects.select_for_update().filter(**lookup).first()
+    if row is None:
+        model.objects.bulk_create([model(**lookup, **defaults)], ignore_conflicts=True)
+        row = model.objects.select_for_update().get(**lookup)
+    return row
+
+
+def _next_sequence(agency_id: int, year: int) -> int:
+    counter = _locked(CertificateCounter, {"agency_id": agency_id, "year": year}, {})
+    counter.last_sequence += 1
+    CertificateCounter.objects.filter(pk=counter.pk).update(last_sequence=counter.last_sequence)
+    return counter.last_sequence
+
+
+def _new_status_list(agency_id: int, number: int) -> dict:
+    return {
+        "scramble_a": secrets.randbelow(StatusList.SIZE // 2) * 2 + 1,  # odd: a bijection
+        "scramble_b": secrets.randbelow(StatusList.SIZE),
+    }
+
+
+def _status_slot(agency_id: int) -> tuple[StatusList, int]:
+    current = (
+        StatusList.objects.select_for_update()
+        .filter(agency_id=agency_id)
+        .order_by("-number")
+        .first()
+    )
+    if current is None:
+        current = _locked(
+            StatusList, {"agency_id": agency_id, "number": 1}, _new_status_list(agency_id, 1)
+        )
+    if current.allocated >= current.size:
+        number = current.number + 1
+        current = _locked(
+            StatusList,
+            {"agency_id": agency_id, "number": number},
+            _new_status_list(agency_id, number),
+        )
+    index = current.slot(current.allocated)
+    StatusList.objects.filter(pk=current.pk).update(allocated=F("allocated") + 1)
+    return current, index
+
+
+def format_number(sequence: int, agency_code: str, year: int) -> str:
+    return f"{sequence:05d}/{agency_code.upper()}/E-SERT/{year}"
+
+
+def issue_certificate(
+    registration: Registration, printed: TrainingPrint, *, job=None, actor=None
+) -> Certificate:
+    """The registration's certificate: the existing one, or a new one (one short transaction)."""
+    try:
+        existing = registration.certificate  # loaded with select_related by the job
+    except Certificate.DoesNotExist:
+        existing = None
+    if existing is not None:
+        return existing
+    training = printed.training
+    agency = training.agency
+    today = timezone.localdate()
+    email = (registration.email or registration.user.email or "").strip().lower()
+    salt = openbadges.new_salt()
+    try:
+        with transaction.atomic():
+            sequence = _next_sequence(agency.pk, today.year)
+            status_list, index = _status_slot(agency.pk)
+            cert = Certificate.objects.create(
+                code=codes.new_code(),
+                number=format_number(sequence, agency.code, today.year),
+                agency=agency,
+                year=today.year,
+                sequence=sequence,
+                registration=registration,
+                training=training,
+                holder_id=registration.user_id,
+                kind=printed.kind,
+                holder_name=registration.full_name or registration.user.display_name,
+                training_title=training.title,
+                training_kind=printed.training_kind,
+                agency_name=agency.name,
+                agency_short_name=agency.short_name,
+                city_name=printed.city_name,
+                hours=training.hours,
+                starts_on=printed.starts_on,
+                ends_on=printed.ends_on,
+                place=printed.place,
+                signing_place=printed.signing_place,
+                issued_on=today,
+                signatories=printed.signatories,
+                issued_by=actor,
+                job=job,
+                status_list=status_list,
+                status_index=index,
+                identity_salt=salt,
+                recipient_hash=openbadges.identity_hash(email, salt),
+            )
+            _notify_issued(cert, registration)
+    except IntegrityError:
+        # Another run issued this registration's certificate first; use that one.
+        existing = Certificate.objects.filter(registration=registration).first()
+        if existing is None:
+            raise
+        return existing
+    return cert
+
+
+def _notify_issued(cert: Certificate, registration: Registration) -> None:
+    wallet = f"{settings.BASE_URL}/sertifikat-saya/"
+    verify = f"{settings.BASE_URL}/verifikasi/{cert.code}"
+    body = _(
+        "Halo {name},\n\nE-sertifikat Anda untuk {training} sudah terbit (nomor {number}).\n"
+        "Unduh PDF dan Open Badges di {wallet}\nSiapa pun dapat memeriksa keasliannya di "
+        "{verify}\n\nE-sertifikat ini bukan sertifikat kompetensi profesi (BNSP)."
+    ).format(
+        name=cert.holder_name,
+        training=cert.training_title,
+        number=cert.number,
+        wallet=wallet,
+        verify=verify,
+    )
+    notify(
+        kind="certificate_issued",
+        subject=_("E-sertifikat Anda sudah terbit: {training}").format(
+            training=cert.training_title
+        ),
+        body=body,
+        user=registration.user,
+        phone=registration.phone,
+        wa_text=_("E-sertifikat {training} sudah terbit. Unduh: {wallet}").format(
+            training=cert.training_title, wallet=wallet
+        ),
+        dedupe_key=f"certificate-issued:{cert.pk}",
+    )
+
+
+# --- the PDF --------------------------------------------------------------------------------------
+
+
+def pdf_storage_name(cert: Certificate) -> str:
+    return f"private/credentials/pdf/{cert.year}/{cert.code}.pdf"
+
+
+def draw_pdf(cert: Certificate, printed: TrainingPrint | None = None) -> bytes:
+    """The signed PDF of a certificate (drawn from its snapshot)."""
+    if printed is None:
+        printed = TrainingPrint.of(cert.training)
+    _url, qr = tokens.qr_for(
+        tokens.QrClaims(
+            code=cert.code,
+            holder_name=cert.holder_name,
+            training_title=cert.training_title,
+            agency=cert.agency_short_name,
+            issued_on=cert.issued_on.isoformat(),
+        )
+    )
+    document = pdf.render(
+        cert,
+        qr=qr,
+        logo_name=printed.logo,
+        city_name=cert.city_name,
+        verify_url=printed.verify_url,
+    )
+    return signing.pdf_signer().sign(
+        document,
+        reason=_("E-sertifikat {number}").format(number=cert.number),
+        location=cert.signing_place or cert.city_name,
+    )
+
+
+def store_pdf(cert: Certificate, printed: TrainingPrint | None = None) -> str:
+    """Draw, sign and store the PDF unless it exists; record its name. Idempotent."""
+    if cert.pdf:
+        return cert.pdf
+    name = default_storage.save(pdf_storage_name(cert), ContentFile(draw_pdf(cert, printed)))
+    if Certificate.objects.filter(pk=cert.pk, pdf="").update(pdf=name) == 0:
+        default_storage.delete(name)  # another run stored it first
+        cert.refresh_from_db(fields=["pdf"])
+        return cert.pdf
+    cert.pdf = name
+    return name
+
+
+# --- issuance jobs ----------------------------------------------------------------------------------
+
+
+def start_issuance(actor, training: Training, registration: Registration | None = None):
+    """Queue a background job issuing the training's certificates (or one registration's).
+
+    Asking again while a job for the training is queued or running returns that job.
+    """
+    permissions.require(
+        permissions.can_issue_certificates(actor, training.agency_id),
+        _("Hanya penyelenggara dari perangkat daerah ini yang dapat menerbitkan e-sertifikat."),
+    )
+    if training.status == Training.Status.CANCELLED:
+        raise Conflict(_("Pelatihan ini dibatalkan; e-sertifikat tidak dapat diterbitkan."))
+    if registration is not None:
+        if registration.training_id != training.pk:
+            raise NotFound(_("Peserta tidak ditemukan pada pelatihan ini."))
+        if not eligible_registrations(training).filter(pk=registration.pk).exists():
+            raise DomainError(_("Peserta ini belum memenuhi syarat e-sertifikat pelatihan ini."))
+    if not signatories_for(training):
+        raise DomainError(
+            _("Belum ada penandatangan. Tambahkan penandatangan perangkat daerah terlebih dahulu.")
+        )
+    keys.keyring()  # refuse early, with a clear message, when the keys are missing
+    with transaction.atomic():
+        # Lock the training row: two clicks at once start one job, not two.
+        Training.objects.select_for_update().filter(pk=training.pk).first()
+        running = IssuanceJob.objects.filter(
+            training=training,
+            registration=registration,
+            status__in=[IssuanceJob.Status.QUEUED, IssuanceJob.Status.RUNNING],
+        ).first()
+        if running is not None:
+            return running
+        scope = (
+            eligible_registrations(training).filter(pk=registration.pk)
+            if registration
+            else eligible_registrations(training)
+        )
+        job = IssuanceJob.objects.create(
+            training=training,
+            registration=registration,
+            requested_by=actor,
+            total=scope.count(),
+        )
+        audit(actor, "certificates.issue", training, detail={"job": job.public_id})
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from .tasks import issue_certificates
+
+    try:
+        result = issue_certificates.enqueue(job_id)
+    except Exception:  # noqa: BLE001 - the organiser can resume the job from its page
+        log.exception("could not enqueue issuance job %s", job_id)
+        return
+    IssuanceJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
+
+
+def resume_issuance(actor, job: IssuanceJob) -> IssuanceJob:
+    """Queue a stopped or failed job again (it carries on where it stopped)."""
+    permissions.require(permissions.can_issue_certificates(actor, job.training.agency_id))
+    if job.status == IssuanceJob.Status.FINISHED and not job.failed:
+        return job
+    IssuanceJob.objects.filter(pk=job.pk).update(status=IssuanceJob.Status.QUEUED, error="")
+    transaction.on_commit(lambda: _enqueue(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def run_issuance_job(job_id: int) -> IssuanceJob:
+    """Issue every qualifying registration of the job's training that has no finished certificate.
+
+    Idempotent and resumable: each certificate is committed on its own, a rerun skips what is
+    done and finishes what is not (a certificate whose PDF was not yet stored gets it now).
+    One registration's failure is recorded with its reason and does not stop the others.
+    """
+    job = IssuanceJob.objects.select_related("training__agency", "requested_by").get(pk=job_id)
+    training = job.training
+    scope = eligible_registrations(training)
+    if job.registration_id:
+        scope = scope.filter(pk=job.registration_id)
+    finished = scope.filter(certificate__isnull=False).exclude(certificate__pdf="")
+    total = scope.count()
+    done = finished.count()
+    IssuanceJob.objects.filter(pk=job.pk).update(
+        status=IssuanceJob.Status.RUNNING,
+        started_at=job.started_at or timezone.now(),
+        total=total,
+        done=done,
+        error="",
+    )
+    printed = TrainingPrint.of(training)
+    pending = (
+        scope.exclude(pk__in=finished.values("pk"))
+        .select_related("user", "certificate")
+        .order_by("pk")
+    )
+    failed = 0
+    for registration in pending.iterator(chunk_size=200):
+        try:
+            cert = issue_certificate(registration, printed, job=job, actor=job.requested_by)
+            store_pdf(cert, printed)
+        except Exception as exc:  # noqa: BLE001 - recorded per registration, the job goes on
+            failed += 1
+            log.exception("issuing certificate for registration %s failed", registration.pk)
+            IssuanceFailure.objects.update_or_create(
+                job=job,
+                registration=registration,
+                defaults={"reason": _failure_reason(exc)},
+            )
+            continue
+        IssuanceFailure.objects.filter(job=job, registration=registration).delete()
+        IssuanceJob.objects.filter(pk=job.pk).update(done=F("done") + 1)
+    IssuanceJob.objects.filter(pk=job.pk).update(
+        status=IssuanceJob.Status.FINISHED,
+        failed=IssuanceFailure.objects.filter(job=job).count(),
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def _failure_reason(exc: Exception) -> str:
+    if isinstance(exc, DomainError):
+        return str(exc.message)[:500]
+    return f"{exc.__class__.__name__}: {exc}"[:500]
+
+
+def mark_job_failed(job_id: int, error: str) -> None:
+    IssuanceJob.objects.filter(pk=job_id).update(
+        status=IssuanceJob.Status.FAILED, error=error[:500], finished_at=timezone.now()
+    )
+
+
+# --- revocation ---------------------------------------------------------------------------------------
+
+
+def revoke_certificate(actor, code: str, reason: str, *, request=None) -> Certificate:
+    """Revoke with a reason; the agency's status list is re-published in the same transaction."""
+    parsed = codes.parse(code)
+    if parsed is None:
+        raise NotFound(_("E-sertifikat tidak ditemukan."))
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise DomainError(_("Tuliskan alasan pencabutan (minimal 5 karakter)."), field="reason")
+    with transaction.atomic():
+        cert = Certificate.objects.select_for_update().filter(code=parsed).first()
+        if cert is None:
+            raise NotFound(_("E-sertifikat tidak ditemukan."))
+        permissions.require(
+            permissions.can_revoke_certificate(actor, cert.agency_id),
+            _("Hanya penyelenggara dari perangkat daerah penerbit yang dapat mencabut."),
+        )
+        if cert.revoked_at is not None:
+            raise Conflict(_("E-sertifikat ini sudah dicabut."))
+        cert.revoked_at = timezone.now()
+        cert.revoked_reason = reason[:300]
+        cert.revoked_by = actor
+        cert.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+        StatusList.objects.filter(pk=cert.status_list_id).update(needs_publish=True)
+        openbadges.publish_status_list(cert.status_list_id)
+        audit(actor, "certificates.revoke", cert, detail={"reason": reason}, request=request)
+        notify(
+            kind="certificate_revoked",
+            subject=_("E-sertifikat Anda dicabut: {training}").format(training=cert.training_title),
+            body=_(
+                "E-sertifikat nomor {number} ({training}) dicabut oleh penerbit.\nAlasan: "
+                "{reason}\nHubungi {agency} bila ada pertanyaan."
+            ).format(
+                number=cert.number,
+                training=cert.training_title,
+                reason=reason,
+                agency=cert.agency_name,
+            ),
+            user=cert.holder,
+            dedupe_key=f"certificate-revoked:{cert.pk}",
+        )
+    return cert
+
+
+def ensure_status_list_published(status_list: StatusList) -> StatusList:
+    if status_list.file and not status_list.needs_publish:
+        return status_list
+    return openbadges.publish_status_list(status_list.pk)
+
+
+# --- signatories -----------------------------------------------------------------------------------
+
+
+def save_signatory(actor, signatory: Signatory) -> Signatory:
+    """Create or update a signatory of an agency the actor organises for."""
+    permissions.require(permissions.can_manage_signatories(actor, signatory.agency_id))
+    signatory.full_clean()
+    signatory.save()
+    audit(actor, "certificates.signatory", signatory)
+    return signatory
+
+
+def set_training_signatories(actor, training: Training, first, second=None):
+    permissions.require(permissions.can_manage_signatories(actor, training.agency_id))
+    for person in (first, second):
+        if person is not None and (person.agency_id != training.agency_id or not person.is_active):
+            raise DomainError(
+                _("Penandatangan harus pejabat aktif dari perangkat daerah penyelenggara.")
+            )
+    if second is not None and second.pk == first.pk:
+        raise DomainError(_("Pilih dua penandatangan yang berbeda."), field="second")
+    row, _created = TrainingSignatories.objects.update_or_create(
+        training=training, defaults={"first": first, "second": second}
+    )
+    return row
+
+
+# --- professional-certification referrals ------------------------------------------------------------
+
+
+def referral_agency() -> Agency:
+    agency = Agency.objects.filter(code=settings.REFERRAL_AGENCY_CODE).first()
+    if agency is None:
+        raise NotFound(_("Perangkat daerah penerima rujukan belum terdaftar."))
+    return agency
+
+
+def training_record(user) -> list[dict]:
+    """The person's trainings as the platform knows them, for a referral."""
+    registrations = (
+        Registration.objects.filter(user=user, status=Registration.Status.CONFIRMED)
+        .select_related("training__agency", "certificate")
+        .order_by("created_at")
+    )
+    record = []
+    for reg in registrations:
+        cert = getattr(reg, "certificate", None)
+        record.append(
+            {
+                "training": reg.training.title,
+                "agency": reg.training.agency.short_name,
+                "hours": reg.training.hours,
+                "completed": reg.completed,
+                "post_test": str(reg.post_test_score) if reg.post_test_score is not None else None,
+                "certificate_number": cert.number if cert else None,
+                "certificate_code": cert.code if cert else None,
+                "certificate_revoked": bool(cert and cert.revoked_at),
+            }
+        )
+    return record
+
+
+def request_referral(user, *, scheme: str, motivation: str = "", phone: str = "") -> Referral:
+    permissions.require(permissions.can_request_referral(user))
+    scheme = (scheme or "").strip()
+    if not scheme:
+        raise DomainError(
+            _("Sebutkan bidang atau skema sertifikasi yang diminati."), field="scheme"
+        )
+    agency = referral_agency()
+    with transaction.atomic():
+        if Referral.objects.filter(user=user, status__in=Referral.OPEN).exists():
+            raise Conflict(
+                _("Anda masih punya rujukan yang sedang diproses. Tunggu hingga selesai.")
+            )
+        try:
+            with transaction.atomic():
+                referral = Referral.objects.create(
+                    user=user,
+                    agency=agency,
+                    full_name=user.display_name,
+                    email=user.email,
+                    phone=(phone or "").strip()[:20],
+                    scheme=scheme[:200],
+                    motivation=(motivation or "").strip()[:2000],
+                    training_record=training_record(user),
+                )
+        except IntegrityError:
+            raise Conflict(
+                _("Anda masih punya rujukan yang sedang diproses. Tunggu hingga selesai.")
+            ) from None
+        ReferralEvent.objects.create(
+            referral=referral,
+            status=Referral.Status.RECEIVED,
+            note=_("Permintaan diterima dan diteruskan ke {agency}.").format(
+                agency=agency.short_name
+            ),
+            actor=user,
+        )
+        _notify_referral_staff(referral)
+        notify(
+            kind="referral_received",
+            subject=_("Rujukan sertifikasi profesi Anda diterima"),
+            body=_(
+                "Permintaan sertifikasi profesi ({scheme}) sudah diterima {agency}. Ikuti "
+                "perkembangannya di {url}"
+            ).format(
+                scheme=referral.scheme,
+                agency=agency.short_name,
+                url=f"{settings.BASE_URL}/sertifikasi-profesi/",
+            ),
+            user=user,
+            phone=referral.phone,
+            dedupe_key=f"referral:{referral.pk}:received",
+        )
+    return referral
+
+
+def _notify_referral_staff(referral: Referral) -> None:
+    from ekraf.accounts.models import AGENCY_ROLES, User
+
+    staff = User.objects.filter(
+        is_active=True,
+        role_grants__agency=referral.agency,
+        role_grants__role__in=[r.value for r in AGENCY_ROLES],
+    ).distinct()
+    for person in staff:
+        notify(
+            kind="referral_new",
+            subject=_("Rujukan sertifikasi baru: {name}").format(name=referral.full_name),
+            body=_("{name} meminta rujukan sertifikasi profesi ({scheme}). Buka {url}").format(
+                name=referral.full_name,
+                scheme=referral.scheme,
+                url=f"{settings.BASE_URL}/kelola/rujukan/{referral.public_id}/",
+            ),
+            user=person,
+            dedupe_key=f"referral:{referral.pk}:staff:{person.pk}",
+        )
+
+
+def advance_referral(
+    actor,
+    referral: Referral,
+    *,
+    status: str,
+    note: str = "",
+    lsp_name: str = "",
+    scheduled_for=None,
+) -> Referral:
+    """Move a referral one step (or add a note without moving it); the creator is told."""
+    permissions.require(
+        permissions.can_work_referrals(actor, referral.agency_id),
+        _("Hanya staf perangkat daerah penerima yang dapat memproses rujukan ini."),
+    )
+    note = (note or "").strip()
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        if status == referral.status:
+            if not note:
+                raise DomainError(_("Tulis catatan, atau pilih status berikutnya."), field="note")
+        elif status not in Referral.NEXT[Referral.Status(referral.status)]:
+            raise Conflict(
+                _("Status tidak dapat diubah dari {current} ke {new}.").format(
+                    current=referral.get_status_display(),
+                    new=Referral.Status(status).label if status in Referral.Status else status,
+                )
+            )
+        if status == Referral.Status.FORWARDED and not (lsp_name or referral.lsp_name):
+            raise DomainError(_("Sebutkan LSP tujuan."), field="lsp_name")
+        if status == Referral.Status.SCHEDULED and not (scheduled_for or referral.scheduled_for):
+            raise DomainError(_("Isi jadwal uji kompetensi."), field="scheduled_for")
+        if status == Referral.Status.DECLINED and not note:
+            raise DomainError(_("Jelaskan alasannya kepada pemohon."), field="note")
+        if lsp_name:
+            referral.lsp_name = lsp_name.strip()[:200]
+        if scheduled_for:
+            referral.scheduled_for = scheduled_for
+        changed = status != referral.status
+        referral.status = status
+        referral.save()
+        event = ReferralEvent.objects.create(
+            referral=referral, status=status, note=note[:2000], actor=actor
+        )
+        label = referral.get_status_display()
+        notify(
+            kind="referral_update",
+            subject=_("Rujukan sertifikasi Anda: {status}").format(status=label),
+            body=_(
+                "Status rujukan sertifikasi profesi ({scheme}): {status}.\n{note}\n{url}"
+            ).format(
+                scheme=referral.scheme,
+                status=label,
+                note=note,
+                url=f"{settings.BASE_URL}/sertifikasi-profesi/",
+            ),
+            user=referral.user,
+            phone=referral.phone,
+            dedupe_key=f"referral-event:{event.pk}",
+        )
+        audit(actor, "referrals.update" if changed else "referrals.note", referral)
+    return referral
+
+
+# --- personal data ---------------------------------------------------------------------------------
+
+
+def export_personal_data(user) -> dict:
+    certificates = [
+        {
+            "number": c.number,
+            "code": c.code,
+            "training": c.training_title,
+            "agency": c.agency_name,
+            "kind": c.kind,
+            "holder_name": c.holder_name,
+            "issued_on": c.issued_on.isoformat(),
+            "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
+            "revoked_reason": c.revoked_reason,
+        }
+        for c in Certificate.objects.filter(holder=user).order_by("issued_at")
+    ]
+    referrals = [
+        {
+            "scheme": r.scheme,
+            "motivation": r.motivation,
+            "phone": r.phone,
+            "status": r.status,
+            "lsp": r.lsp_name,
+            "scheduled_for": r.scheduled_for.isoformat() if r.scheduled_for else None,
+            "created_at": r.created_at.isoformat(),
+            "training_record": r.training_record,
+            "events": [
+                {"at": e.at.isoformat(), "status": e.status, "note": e.note} for e in r.events.all()
+            ],
+        }
+        for r in Referral.objects.filter(user=user).prefetch_related("events")
+    ]
+    return {"certificates": certificates, "referrals": referrals}
+
+
+def erase_personal_data(user) -> None:
+    """Referrals lose their contact details and free text; certificates are kept.
+
+    A certificate is a public record that verifiers rely on (the name printed on a PDF someone
+    holds must keep verifying), so deleting an account does not delete or alter it.
+    """
+    Referral.objects.filter(user=user).update(
+        full_name=_("Akun dihapus"), email="", phone="", motivation="", training_record=[]
+    )

@@ -1,0 +1,472 @@
+"""Pages: verification (public, lean), wallet, referrals, and the organisers' screens."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from ekraf.accounts import permissions
+from ekraf.core.errors import DomainError
+from ekraf.core.models import Agency
+from ekraf.trainings.models import Training
+
+from . import keys, openbadges, ratelimit, selectors, services, tokens
+from .forms import (
+    ReferralForm,
+    ReferralUpdateForm,
+    RevokeForm,
+    SignatoryForm,
+    TrainingSignatoriesForm,
+    VerifyForm,
+)
+from .models import Referral, Signatory
+
+# --- public verification -------------------------------------------------------------------------
+
+
+def _limited(request) -> HttpResponse | None:
+    if ratelimit.allow(request, "verify"):
+        return None
+    response = render(request, "credentials/verify_limited.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+def verify_form(request):
+    if request.GET.get("kode"):
+        form = VerifyForm(request.GET)
+        if form.is_valid():
+            return redirect("credentials:verify_code", code=form.cleaned_data["kode"])
+    else:
+        form = VerifyForm()
+    return render(request, "credentials/verify_form.html", {"form": form})
+
+
+def verify_code(request, code):
+    limited = _limited(request)
+    if limited:
+        return limited
+    cert = selectors.certificate_for_verification(code)
+    if cert is None:
+        return render(
+            request, "credentials/verify_result.html", {"result": None, "code": code}, status=404
+        )
+    return render(
+        request, "credentials/verify_result.html", {"result": selectors.public_view(cert)}
+    )
+
+
+def verify_token(request, token):
+    """The QR's URL: the signature is checked here too, then revocation is added."""
+    limited = _limited(request)
+    if limited:
+        return limited
+    try:
+        claims = tokens.read_qr_token(token)
+    except keys.KeysMissing:
+        claims = None
+    if claims is None:
+        return render(request, "credentials/verify_token.html", {"invalid": True}, status=400)
+    cert = selectors.certificate_for_verification(claims["code"])
+    context = {"claims": claims, "result": selectors.public_view(cert) if cert else None}
+    return render(request, "credentials/verify_token.html", context, status=200 if cert else 404)
+
+
+def jwks(request):
+    try:
+        body = keys.keyring().jwks()
+    except keys.KeysMissing:
+        body = {"keys": []}
+    response = JsonResponse(body, content_type="application/jwk-set+json")
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# --- Open Badges documents ------------------------------------------------------------------------
+
+
+def _json_ld(data: dict, content_type: str = "application/ld+json") -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type=content_type
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def ob_issuer(request, agency_code):
+    agency = Agency.objects.filter(code=agency_code).first()
+    if agency is None:
+        raise Http404
+    try:
+        return _json_ld(openbadges.issuer_profile(agency))
+    except keys.KeysMissing as exc:
+        raise Http404 from exc
+
+
+def ob_achievement(request, public_id):
+    training = Training.objects.filter(public_id=public_id).select_related("agency").first()
+    if training is None or training.status == Training.Status.DRAFT:
+        raise Http404
+    return _json_ld(openbadges.achievement(training))
+
+
+@never_cache
+def ob_status_list(request, agency_code, number):
+    status_list = selectors.status_list(agency_code, number)
+    if status_list is None:
+        raise Http404
+    status_list = services.ensure_status_list_published(status_list)
+    with default_storage.open(status_list.file, "rb") as fh:
+        body = fh.read()
+    response = HttpResponse(body, content_type=openbadges.VC_MEDIA_TYPE)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# --- the holder's wallet ---------------------------------------------------------------------------
+
+
+def _linkedin_url(cert, verify_url: str) -> str:
+    params = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": f"E-Sertifikat {cert.get_kind_display()}: {cert.training_title}",
+        "organizationName": cert.agency_name,
+        "issueYear": cert.issued_on.year,
+        "issueMonth": cert.issued_on.month,
+        "certUrl": verify_url,
+        "certId": cert.number,
+    }
+    return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=quote)
+
+
+@login_required
+def wallet(request):
+    items = []
+    for cert in selectors.wallet(request.user):
+        verify_url = settings.BASE_URL + reverse("credentials:verify_code", args=[cert.code])
+        share_text = _(
+            "Saya memperoleh e-sertifikat {kind} \u201c{training}\u201d dari {agency}. "
+            "Periksa keasliannya: {url}"
+        ).format(
+            kind=cert.get_kind_display().lower(),
+            training=cert.training_title,
+            agency=cert.agency_short_name,
+            url=verify_url,
+        )
+        items.append(
+            {
+                "cert": cert,
+                "verify_url": verify_url,
+                "whatsapp_url": "https://wa.me/?"
+                + urlencode({"text": share_text}, quote_via=quote),
+                "linkedin_url": _linkedin_url(cert, verify_url),
+            }
+        )
+    return render(request, "credentials/wallet.html", {"items": items})
+
+
+def _viewable(request, code):
+    cert = selectors.certificate_with_relations(code)
+    if cert is None:
+        raise Http404
+    if not permissions.can_view_certificate(request.user, cert):
+        raise PermissionDenied
+    return cert
+
+
+@login_required
+def certificate_pdf(request, code):
+    cert = _viewable(request, code)
+    if not cert.pdf:
+        try:
+            services.store_pdf(cert)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("credentials:wallet")
+    response = FileResponse(
+        default_storage.open(cert.pdf, "rb"),
+        content_type="application/pdf",
+        as_attachment=request.GET.get("unduh") == "1",
+        filename=f"e-sertifikat-{cert.code}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def certificate_openbadge(request, code, fmt):
+    cert = _viewable(request, code)
+    try:
+        if fmt == "jwt":
+            body = openbadges.credential_jwt(cert)
+            content_type, name = openbadges.VC_JWT_MEDIA_TYPE, f"openbadge-{cert.code}.jwt"
+        else:
+            body = json.dumps(openbadges.signed_credential(cert), ensure_ascii=False, indent=2)
+            content_type, name = openbadges.VC_MEDIA_TYPE, f"openbadge-{cert.code}.json"
+    except keys.KeysMissing as exc:
+        messages.error(request, exc.message)
+        return redirect("credentials:wallet")
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- professional-certification referrals (creators) ------------------------------------------------
+
+
+@login_required
+def referrals(request):
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_referral(request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Permintaan rujukan terkirim ke Disnaker-PMPTSP."))
+            return redirect("credentials:referrals")
+    mine = list(selectors.referrals_of(request.user))
+    return render(
+        request,
+        "credentials/referrals.html",
+        {
+            "form": form,
+            "referrals": mine,
+            "has_open": any(r.is_open for r in mine),
+            "record": services.training_record(request.user),
+        },
+    )
+
+
+# --- organisers: issuing and revoking --------------------------------------------------------------
+
+
+def _staff_training(request, public_id) -> Training:
+    training = Training.objects.filter(public_id=public_id).select_related("agency").first()
+    if training is None:
+        raise Http404
+    if not permissions.can_issue_certificates(request.user, training.agency_id):
+        raise PermissionDenied
+    return training
+
+
+@login_required
+def manage(request):
+    if not permissions.organiser_agency_ids(request.user) and not permissions.is_admin(
+        request.user
+    ):
+        raise PermissionDenied
+    return render(
+        request,
+        "credentials/manage.html",
+        {"trainings": selectors.trainings_for_certificates(request.user)},
+    )
+
+
+@login_required
+def manage_training(request, public_id):
+    training = _staff_training(request, public_id)
+    agency_signatories = Signatory.objects.filter(agency=training.agency, is_active=True)
+    chosen = selectors.training_signatories(training)
+    sig_form = TrainingSignatoriesForm(
+        request.POST if request.POST.get("action") == "signatories" else None,
+        signatories=agency_signatories,
+        initial={"first": chosen.first_id, "second": chosen.second_id} if chosen else None,
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "issue_all":
+                job = services.start_issuance(request.user, training)
+                return redirect("credentials:job", public_id=job.public_id)
+            if action == "issue_one":
+                registration = training.registrations.filter(
+                    pk=request.POST.get("registration") or 0
+                ).first()
+                if registration is None:
+                    raise Http404
+                job = services.start_issuance(request.user, training, registration)
+                return redirect("credentials:job", public_id=job.public_id)
+            if action == "signatories" and sig_form.is_valid():
+                services.set_training_signatories(
+                    request.user,
+                    training,
+                    sig_form.cleaned_data["first"],
+                    sig_form.cleaned_data["second"],
+                )
+                messages.success(request, _("Penandatangan e-sertifikat disimpan."))
+                return redirect("credentials:manage_training", public_id=public_id)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    registrations = list(selectors.training_registrations(training))
+    eligible = set(services.eligible_registrations(training).values_list("pk", flat=True))
+    return render(
+        request,
+        "credentials/manage_training.html",
+        {
+            "training": training,
+            "registrations": registrations,
+            "eligible": eligible,
+            "eligible_count": len(eligible),
+            "issued_count": sum(1 for r in registrations if hasattr(r, "certificate")),
+            "sig_form": sig_form,
+            "signatories": services.signatories_for(training),
+            "jobs": selectors.jobs_for(training),
+        },
+    )
+
+
+def _staff_job(request, public_id):
+    job = selectors.job(public_id)
+    if job is None:
+        raise Http404
+    if not permissions.can_issue_certificates(request.user, job.training.agency_id):
+        raise PermissionDenied
+    return job
+
+
+def job_payload(job) -> dict:
+    return {
+        "id": job.public_id,
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "done": job.done,
+        "total": job.total,
+        "failed": job.failed,
+        "error": job.error,
+        "finished": not job.is_active,
+    }
+
+
+@login_required
+def job_page(request, public_id):
+    job = _staff_job(request, public_id)
+    return render(request, "credentials/job.html", {"job": job, "payload": job_payload(job)})
+
+
+@never_cache
+@login_required
+def job_status(request, public_id):
+    return JsonResponse(job_payload(_staff_job(request, public_id)))
+
+
+@require_POST
+@login_required
+def job_resume(request, public_id):
+    job = _staff_job(request, public_id)
+    try:
+        services.resume_issuance(request.user, job)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("credentials:job", public_id=public_id)
+
+
+@login_required
+def revoke(request, code):
+    cert = selectors.certificate_with_relations(code)
+    if cert is None:
+        raise Http404
+    if not permissions.can_revoke_certificate(request.user, cert.agency_id):
+        raise PermissionDenied
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.revoke_certificate(
+                request.user, cert.code, form.cleaned_data["reason"], request=request
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, _("E-sertifikat {number} dicabut.").format(number=cert.number)
+            )
+            return redirect("credentials:manage_training", public_id=cert.training.public_id)
+    return render(request, "credentials/revoke.html", {"cert": cert, "form": form})
+
+
+@login_required
+def signatories(request, pk=None):
+    agencies = Agency.objects.all()
+    if not permissions.is_admin(request.user):
+        agencies = agencies.filter(pk__in=permissions.agency_ids(request.user, "organiser"))
+    if not agencies.exists():
+        raise PermissionDenied
+    instance = None
+    if pk is not None:
+        instance = Signatory.objects.filter(pk=pk, agency__in=agencies).first()
+        if instance is None:
+            raise Http404
+    form = SignatoryForm(
+        request.POST or None, request.FILES or None, instance=instance, agencies=agencies
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_signatory(request.user, form.save(commit=False))
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Penandatangan disimpan."))
+            return redirect("credentials:signatories")
+    return render(
+        request,
+        "credentials/signatories.html",
+        {"form": form, "instance": instance, "signatories": selectors.signatories(request.user)},
+    )
+
+
+# --- agency staff: the referral queue -----------------------------------------------------------------
+
+
+@login_required
+def referral_queue(request):
+    try:
+        agency = services.referral_agency()
+    except DomainError as exc:
+        raise Http404 from exc
+    if not permissions.can_work_referrals(request.user, agency.pk):
+        raise PermissionDenied
+    status = request.GET.get("status", "")
+    if status not in Referral.Status.values:
+        status = ""
+    return render(
+        request,
+        "credentials/referral_queue.html",
+        {
+            "referrals": selectors.referral_queue(request.user, status),
+            "status": status,
+            "statuses": Referral.Status.choices,
+        },
+    )
+
+
+@login_required
+def referral_detail(request, public_id):
+    referral = selectors.referral(public_id)
+    if referral is None:
+        raise Http404
+    if not permissions.can_work_referrals(request.user, referral.agency_id):
+        raise PermissionDenied
+    form = ReferralUpdateForm(request.POST or None, referral=referral)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.advance_referral(request.user, referral, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Rujukan diperbarui; pemohon sudah diberi tahu."))
+            return redirect("credentials:referral_detail", public_id=public_id)
+    return render(request, "credentials/referral_detail.html", {"referral": referral, "form": form})
