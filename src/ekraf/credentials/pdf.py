@@ -67,7 +67,7 @@ def image(name: str, max_px: int) -> ImageReader | None:
                 picture = picture.convert("RGBA")
             reader = ImageReader(picture)
         except (OSError, ValueError):
-            reader = None
+            return None  # not cached: the file may appear later
         if len(_images) > 256:
             _images.clear()
         _images[key] = reader
