@@ -22,3 +22,9 @@ def _fresh_ratelimit():
     from django.core.cache import caches
 
     caches["ratelimit"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Many participants per test: a fast hasher (password strength is not under test here)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

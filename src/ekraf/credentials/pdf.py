@@ -164,7 +164,7 @@ def render(cert: Certificate, *, qr, logo_name: str, city_name: str, verify_url:
     """One certificate as PDF bytes (not yet signed)."""
     register_fonts()
     out = io.BytesIO()
-    c = canvas.Canvas(out, pagesize=(WIDTH, HEIGHT), pageCompression=1, invariant=0)
+    c = canvas.Canvas(out, pagesize=(WIDTH, HEIGHT), pageCompression=1, initialFontName=REGULAR)
     kind_word = "KELULUSAN" if cert.kind == Kind.COMPLETION else "KEIKUTSERTAAN"
     c.setTitle(f"E-Sertifikat {cert.number}")
     c.setAuthor(cert.agency_name)
