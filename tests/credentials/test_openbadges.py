@@ -1,0 +1,239 @@
+"""Open Badges 3.0: the credential, its Data Integrity proof (checked with PyLD and Ed25519
+against the issuer profile's Multikey), its VC-JOSE form (checked with jwcrypto against the
+JWKS), and the published revocation status list."""
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from jwcrypto import jwk, jws
+from pyld import jsonld as pyld
+
+from ekraf.credentials import jsonld, multibase, services
+from ekraf.credentials.models import Certificate, StatusList
+from tests import factories
+from tests.credentials import factories as cf
+
+pytestmark = pytest.mark.django_db
+
+BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+@pytest.fixture
+def cert(diskominfo):
+    training = cf.training(diskominfo, title="Bimtek Konten Kreator")
+    cf.registration(
+        training, factories.user("ob", full_name="Dewi Anggraini", email="dewi@contoh.id")
+    )
+    cf.registration(training)
+    cf.issue(training)
+    return Certificate.objects.order_by("sequence").first()
+
+
+def download(client, cert, fmt="json"):
+    client.force_login(cert.holder)
+    response = client.get(f"/sertifikat-saya/{cert.code}/openbadges.{fmt}")
+    assert response.status_code == 200
+    return response
+
+
+def b58decode(text: str) -> bytes:
+    number = 0
+    for ch in text:
+        number = number * 58 + BASE58.index(ch)
+    return number.to_bytes((number.bit_length() + 7) // 8, "big")
+
+
+def canonical(document: dict) -> bytes:
+    """RDFC-1.0 with PyLD, contexts served only from the pinned files."""
+    return pyld.normalize(
+        document,
+        {
+            "algorithm": "URDNA2015",
+            "format": "application/n-quads",
+            "documentLoader": jsonld.document_loader,
+        },
+    ).encode()
+
+
+def check_data_integrity(document: dict, profile: dict) -> None:
+    """eddsa-rdfc-2022 verification written out from the spec, independent of our code."""
+    proof = document["proof"]
+    assert proof["type"] == "DataIntegrityProof" and proof["cryptosuite"] == "eddsa-rdfc-2022"
+    assert proof["proofPurpose"] == "assertionMethod"
+    method = next(
+        m for m in profile["verificationMethod"] if m["id"] == proof["verificationMethod"]
+    )
+    assert method["type"] == "Multikey" and method["controller"] == profile["id"]
+    assert method["id"] in profile["assertionMethod"]
+    assert method["publicKeyMultibase"].startswith("z6Mk")
+    raw = b58decode(method["publicKeyMultibase"][1:])
+    assert raw[:2] == b"\xed\x01"
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    config["@context"] = document["@context"]
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    hash_data = (
+        hashlib.sha256(canonical(config)).digest() + hashlib.sha256(canonical(unsecured)).digest()
+    )
+    Ed25519PublicKey.from_public_bytes(raw[2:]).verify(
+        b58decode(proof["proofValue"][1:]), hash_data
+    )
+
+
+def issuer_profile(client, document) -> dict:
+    issuer = document["issuer"]
+    url = issuer["id"] if isinstance(issuer, dict) else issuer
+    response = client.get(url.removeprefix("http://127.0.0.1:8000"))
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_credential_is_an_open_badge_with_a_valid_data_integrity_proof(client, cert):
+    response = download(client, cert)
+    assert response["Content-Type"] == "application/vc"
+    document = json.loads(response.content)
+    assert document["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
+    assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert document["validFrom"].endswith("Z")
+    subject = document["credentialSubject"]
+    achievement = subject["achievement"]
+    assert achievement["achievementType"] == "CertificateOfCompletion"
+    assert achievement["name"] == "Bimtek Konten Kreator"
+    assert "bukan sertifikat kompetensi" in achievement["description"]
+    identity = subject["identifier"][0]
+    assert identity["type"] == "IdentityObject" and identity["hashed"] is True
+    assert (
+        identity["identityHash"]
+        == "sha256$" + hashlib.sha256(("dewi@contoh.id" + identity["salt"]).encode()).hexdigest()
+    )
+    assert "dewi@contoh.id" not in json.dumps(document)
+    assert "Dewi" not in json.dumps(document)  # nothing personal in clear
+    check_data_integrity(document, issuer_profile(client, document))
+
+
+def scalars(value) -> set:
+    if isinstance(value, dict):
+        return set().union(*(scalars(v) for k, v in value.items() if k != "@context"), set())
+    if isinstance(value, list):
+        return set().union(*(scalars(v) for v in value), set())
+    return {str(value).lower()}
+
+
+def test_every_term_is_defined_so_nothing_escapes_the_signature(client, cert):
+    """JSON-LD silently drops undefined terms; every value must survive expansion."""
+    document = json.loads(download(client, cert).content)
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    expanded = pyld.expand(unsecured, {"documentLoader": jsonld.document_loader})
+    kept = scalars(expanded)
+    missing = {v for v in scalars(unsecured) if v not in kept and not any(v in k for k in kept)}
+    assert missing == set()
+
+
+def test_altered_credential_is_rejected(client, cert):
+    document = json.loads(download(client, cert).content)
+    profile = issuer_profile(client, document)
+    document["credentialSubject"]["achievement"]["name"] = "Sertifikasi Profesi BNSP"
+    with pytest.raises(InvalidSignature):
+        check_data_integrity(document, profile)
+
+
+def test_vc_jose_verifies_with_jwcrypto_against_the_jwks(client, cert):
+    response = download(client, cert, "jwt")
+    assert response["Content-Type"] == "application/vc+jwt"
+    token = response.content.decode()
+    keyset = jwk.JWKSet.from_json(client.get("/.well-known/jwks.json").content)
+    checked = jws.JWS()
+    checked.deserialize(token)
+    header = checked.jose_header
+    assert header["alg"] == "Ed25519" and header["typ"] == "vc+jwt" and header["cty"] == "vc"
+    checked.verify(keyset.get_key(header["kid"]), alg="Ed25519")
+    payload = json.loads(checked.payload)
+    assert payload["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert "proof" not in payload
+
+    head, body, signature = token.split(".")
+    claims = json.loads(multibase.b64url_decode(body))
+    claims["validFrom"] = "2000-01-01T00:00:00Z"
+    forged = jws.JWS()
+    forged.deserialize(".".join([head, multibase.b64url(json.dumps(claims).encode()), signature]))
+    with pytest.raises(jws.InvalidJWSSignature):
+        forged.verify(keyset.get_key(header["kid"]), alg="Ed25519")
+
+
+def status_list_document(client, document) -> dict:
+    url = document["credentialStatus"]["statusListCredential"]
+    response = client.get(url.removeprefix("http://127.0.0.1:8000"))
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def bit(status_list: dict, index: int) -> bool:
+    encoded = status_list["credentialSubject"]["encodedList"]
+    assert encoded.startswith("u")
+    bits = gzip.decompress(multibase.b64url_decode(encoded[1:]))
+    assert len(bits) * 8 >= 131_072
+    return bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+
+def test_revocation_sets_the_bit_in_the_published_signed_status_list(client, cert, organiser):
+    document = json.loads(download(client, cert).content)
+    entry = document["credentialStatus"]
+    assert entry["type"] == "BitstringStatusListEntry" and entry["statusPurpose"] == "revocation"
+    index = int(entry["statusListIndex"])
+    before = status_list_document(client, document)
+    assert before["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert not bit(before, index)
+    check_data_integrity(before, issuer_profile(client, before))
+
+    client.post(
+        f"/kelola/sertifikat/{cert.code}/cabut/", {"reason": "Dicabut karena data keliru"}
+    )  # the holder cannot revoke
+    assert not Certificate.objects.get(pk=cert.pk).revoked_at
+    services.revoke_certificate(organiser, cert.code, "Data peserta keliru")
+    after = status_list_document(client, document)
+    assert bit(after, index)
+    check_data_integrity(after, issuer_profile(client, after))
+    other = Certificate.objects.exclude(pk=cert.pk).get()
+    assert not bit(after, other.status_index)
+
+
+def test_status_slots_are_scrambled_and_unique(diskominfo):
+    training = cf.training(diskominfo)
+    cf.completers(training, 20)
+    cf.issue(training)
+    slots = list(Certificate.objects.order_by("sequence").values_list("status_index", flat=True))
+    assert len(set(slots)) == 20
+    assert slots != sorted(slots) or slots[0] != 0
+    assert StatusList.objects.get().allocated == 20
+
+
+def test_issuer_profile_lists_current_and_retired_keys(client, cert):
+    from ekraf.credentials import keys
+
+    keys.add_ed25519_key()
+    profile = client.get("/openbadges/issuers/diskominfo").json()
+    assert profile["type"] == ["Profile"]
+    assert len(profile["verificationMethod"]) == 2
+    assert client.get("/openbadges/issuers/tidak-ada").status_code == 404
+    achievement = client.get(f"/openbadges/achievements/{cert.training.public_id}").json()
+    assert achievement["type"] == ["Achievement"]
+
+
+def test_contexts_are_pinned_and_nothing_else_loads():
+    folder = Path(jsonld.__file__).parent / "contexts"
+    expected = {
+        "credentials-v2.jsonld": "8a9f494a89ecc51db093e90e84713e07e84d6d9204364a9b3c7868b21751236f",
+        "ob-v3p0-context-3.0.3.json": "01d87cc8b5357af557bfb09428f603c4691c49ef8a6089945a70bda1b96b1db2",
+        "multikey-v1.jsonld": "c5f3806f8286920573221938917988a18a4cc5a09e968d29649613c7a1c2b1f6",
+    }
+    for name, digest in expected.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+    with pytest.raises(pyld.JsonLdError):
+        jsonld.canonicalize({"@context": "https://example.org/evil-context", "name": "x"})

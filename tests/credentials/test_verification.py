@@ -1,0 +1,205 @@
+"""Journey 5: anyone verifies by QR or code; typos and forgeries are refused; revocation shows."""
+
+import json
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from jwcrypto import jwk, jws
+
+from ekraf.credentials import codes, keys, multibase, services, tokens
+from ekraf.credentials.models import Certificate
+from tests import factories
+from tests.credentials import factories as cf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def issued(diskominfo):
+    training = cf.training(diskominfo, title="Bimtek Fotografi Produk")
+    cf.registration(training, factories.user("a", full_name="Budi Hartono"))
+    cf.registration(training, factories.user("b", full_name="Sari Wulandari"))
+    cf.issue(training)
+    return list(Certificate.objects.order_by("sequence"))
+
+
+def qr_token(cert) -> str:
+    url, _qr = tokens.qr_for(
+        tokens.QrClaims(
+            cert.code, cert.holder_name, cert.training_title, cert.agency_short_name, "2024-01-25"
+        )
+    )
+    return url.rsplit("/", 1)[1]
+
+
+def test_valid_code_shows_every_printed_field(client, issued):
+    cert = issued[0]
+    body = client.get(f"/verifikasi/{cert.display_code.lower()}").content.decode()
+    for text in (
+        "ASLI dan berlaku",
+        "Budi Hartono",
+        "Bimtek Fotografi Produk",
+        "Dinas Komunikasi dan Informatika",
+        "16 JP",
+        cert.number,
+        "24 Januari 2024",
+        "25 Januari 2024",
+    ):
+        assert text in body
+    assert "Sari Wulandari" not in body and cert.holder.email not in body
+
+
+def test_form_redirects_to_the_code_and_refuses_typos_before_lookup(
+    client, issued, django_assert_num_queries
+):
+    cert = issued[0]
+    response = client.get("/verifikasi", {"kode": cert.display_code})
+    assert response.url == f"/verifikasi/{cert.code}"
+    typo = cert.code[:3] + ("X" if cert.code[3] != "X" else "Y") + cert.code[4:]
+    body = client.get("/verifikasi", {"kode": typo}).content.decode()
+    assert "Kode tidak valid" in body
+    with django_assert_num_queries(1):  # the city for the page frame; no certificate lookup
+        response = client.get(f"/verifikasi/{typo}")
+    assert response.status_code == 404 and "Tidak ditemukan" in response.content.decode()
+
+
+def test_unknown_code_is_a_plain_not_found(client, issued):
+    response = client.get(f"/verifikasi/{codes.new_code()}")
+    assert response.status_code == 404
+    assert "Tidak ditemukan" in response.content.decode()
+
+
+def test_revoked_shows_when_and_why_everywhere(client, issued, organiser):
+    cert = issued[0]
+    services.revoke_certificate(organiser, cert.code, "Nama peserta keliru")
+    page = client.get(f"/verifikasi/{cert.code}").content.decode()
+    assert "DICABUT" in page and "Nama peserta keliru" in page
+    via_qr = client.get(f"/v/{qr_token(cert)}").content.decode()
+    assert "DICABUT" in via_qr and "Nama peserta keliru" in via_qr
+    api = client.get(f"/api/v1/certificates/{cert.code}").json()
+    assert api["status"] == "revoked" and api["revoked_reason"] == "Nama peserta keliru"
+    assert api["revoked_at"]
+
+
+def test_api_gives_the_same_as_json(client, issued):
+    cert = issued[1]
+    data = client.get(f"/api/v1/certificates/{cert.display_code}").json()
+    assert data["status"] == "valid"
+    assert data["holder_name"] == "Sari Wulandari"
+    assert data["number"] == cert.number and data["hours"] == 16
+    assert data["training"] == "Bimtek Fotografi Produk"
+    assert data["starts_on"] == "2024-01-24" and data["ends_on"] == "2024-01-25"
+    assert "email" not in json.dumps(data)
+    assert client.get(f"/api/v1/certificates/{codes.new_code()}").status_code == 404
+    assert client.get("/api/v1/certificates/ZZZ").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_verification_query_counts_are_constant(
+    client, diskominfo, count, django_assert_num_queries
+):
+    training = cf.training(diskominfo)
+    cf.completers(training, count)
+    cf.issue(training)
+    cert = Certificate.objects.last()
+    with django_assert_num_queries(2):  # the certificate, and the city in the page frame
+        assert client.get(f"/verifikasi/{cert.code}").status_code == 200
+    with django_assert_num_queries(1):
+        assert client.get(f"/api/v1/certificates/{cert.code}").status_code == 200
+    token = qr_token(cert)
+    with django_assert_num_queries(2):
+        assert client.get(f"/v/{token}").status_code == 200
+
+
+def test_verification_is_rate_limited(client, issued, settings):
+    settings.VERIFY_RATE_PER_MINUTE = 3
+    cert = issued[0]
+    for _ in range(3):
+        assert client.get(f"/verifikasi/{cert.code}").status_code == 200
+    assert client.get(f"/verifikasi/{cert.code}").status_code == 429
+    assert client.get(f"/api/v1/certificates/{cert.code}").status_code == 429
+    other = client.get(f"/verifikasi/{cert.code}", REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 200
+
+
+# --- the QR token, checked with an independent JOSE library against the served JWKS -------------
+
+
+def served_jwks(client) -> jwk.JWKSet:
+    response = client.get("/.well-known/jwks.json")
+    assert response.status_code == 200
+    body = response.json()
+    assert all(k["kty"] == "OKP" and k["crv"] == "Ed25519" and "d" not in k for k in body["keys"])
+    return jwk.JWKSet.from_json(response.content)
+
+
+def test_qr_token_verifies_offline_with_jwcrypto_and_the_jwks(client, issued):
+    cert = issued[0]
+    token = qr_token(cert)
+    keyset = served_jwks(client)
+    checked = jws.JWS()
+    checked.deserialize(token)
+    header = checked.jose_header
+    assert header["alg"] == "Ed25519" and header["kid"] == keys.keyring().active.kid
+    checked.verify(keyset.get_key(header["kid"]), alg="Ed25519")
+    claims = json.loads(checked.payload)
+    assert claims == {
+        "c": cert.code,
+        "n": "Budi Hartono",
+        "t": "Bimtek Fotografi Produk",
+        "a": "Diskominfo",
+        "d": "2024-01-25",
+    }
+    assert f"{settings.BASE_URL}/v/{token}".startswith("http")
+
+
+def test_altered_token_is_rejected(client, issued):
+    token = qr_token(issued[0])
+    header, payload, signature = token.split(".")
+    claims = json.loads(multibase.b64url_decode(payload))
+    claims["n"] = "Orang Lain"
+    forged = ".".join(
+        [header, multibase.b64url(json.dumps(claims, separators=(",", ":")).encode()), signature]
+    )
+    checked = jws.JWS()
+    checked.deserialize(forged)
+    with pytest.raises(jws.InvalidJWSSignature):
+        checked.verify(served_jwks(client).get_key(checked.jose_header["kid"]), alg="Ed25519")
+    response = client.get(f"/v/{forged}")
+    assert response.status_code == 400 and "QR tidak sah" in response.content.decode()
+    assert "Orang Lain" not in response.content.decode()
+
+
+def test_token_signed_by_an_unknown_key_is_rejected(client, issued):
+    stranger = jwk.JWK.generate(kty="OKP", crv="Ed25519", kid=keys.keyring().active.kid)
+    payload = json.dumps({"c": issued[0].code, "n": "Palsu", "t": "x", "a": "y", "d": "2024-01-01"})
+    forged = jws.JWS(payload.encode())
+    forged.add_signature(
+        stranger, alg="Ed25519", protected={"alg": "Ed25519", "kid": keys.keyring().active.kid}
+    )
+    token = forged.serialize(compact=True)
+    assert client.get(f"/v/{token}").status_code == 400
+    other_kid = jwk.JWK.generate(kty="OKP", crv="Ed25519", kid="unknown")
+    forged = jws.JWS(payload.encode())
+    forged.add_signature(other_kid, alg="Ed25519", protected={"alg": "Ed25519", "kid": "unknown"})
+    assert client.get(f"/v/{forged.serialize(compact=True)}").status_code == 400
+    for garbage in ("abc", "a.b.c", "x" * 300, "eyJhbGciOiJub25lIn0.e30."):
+        assert client.get(f"/v/{garbage}").status_code == 400
+
+
+def test_rotation_keeps_old_tokens_valid_and_old_keys_published(client, issued):
+    old_token = qr_token(issued[0])
+    old_kid = keys.keyring().active.kid
+    new_kid = keys.add_ed25519_key()
+    assert new_kid != old_kid
+    kids = {k["kid"] for k in client.get("/.well-known/jwks.json").json()["keys"]}
+    assert kids == {old_kid, new_kid}
+    assert client.get(f"/v/{old_token}").status_code == 200
+    new_token = qr_token(issued[0])
+    assert json.loads(multibase.b64url_decode(new_token.split(".")[0]))["kid"] == new_kid
+    assert client.get(f"/v/{new_token}").status_code == 200
+
+
+def test_the_verification_form_is_linked_in_the_navigation(client, city):
+    assert reverse("credentials:verify") in client.get("/").content.decode()
