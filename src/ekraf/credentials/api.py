@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from ekraf.accounts import permissions
 from ekraf.api.auth import authenticated
@@ -77,7 +77,7 @@ def issue_for_training(request: HttpRequest, training_id: str):
     if training is None:
         raise NotFound("Pelatihan tidak ditemukan.")
     job = services.start_issuance(request.auth, training)
-    return 202, _job_out(selectors.job(job.public_id))
+    return Status(202, _job_out(selectors.job(job.public_id)))
 
 
 @router.get("/jobs/{job_id}", response=JobOut, auth=authenticated, summary="Kemajuan penerbitan")
