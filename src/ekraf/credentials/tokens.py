@@ -27,6 +27,10 @@ from . import keys, multibase
 ALG = "Ed25519"
 MAX_QR_VERSION = 15
 QR_ERROR = "m"
+# One fixed mask pattern instead of scoring all eight: the scoring is pure Python and cost more
+# than drawing the rest of the certificate. Every decoder reads any of the eight masks; the
+# tests scan the rendered PDF with zxing-cpp at 150 dpi.
+QR_MASK = 2
 _okp_cache: dict[str, OKPKey] = {}
 
 
@@ -113,7 +117,7 @@ def qr_for(claims: QrClaims) -> tuple[str, segno.QRCode]:
     name_limit, title_limit = 80, 120
     while True:
         url = verification_url(sign_compact(_payload(claims, name_limit, title_limit)))
-        qr = segno.make(url, error=QR_ERROR, micro=False, boost_error=False)
+        qr = segno.make(url, error=QR_ERROR, micro=False, boost_error=False, mask=QR_MASK)
         if qr.version <= MAX_QR_VERSION or title_limit <= 16:
             return url, qr
         title_limit -= 16
