@@ -63,3 +63,13 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _worker_keeps_the_test_connection(monkeypatch):
+    """Tests run `db_worker --batch` in-process. The worker calls close_old_connections(), which
+    closes any connection caught inside a transaction — in a test, the test's own transaction —
+    so on PostgreSQL every query after the worker failed ("the connection is closed")."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
