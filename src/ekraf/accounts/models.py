@@ -73,8 +73,8 @@ class RoleGrant(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in AGENCY_ROLES], agency__isnull=False)
-                    | (~Q(role__in=[r.value for r in AGENCY_ROLES]) & Q(agency__isnull=True))
+                    Q(role__in=sorted(r.value for r in AGENCY_ROLES), agency__isnull=False)
+                    | (~Q(role__in=sorted(r.value for r in AGENCY_ROLES)) & Q(agency__isnull=True))
                 ),
                 name="rolegrant_agency_iff_agency_role",
             ),
