@@ -259,6 +259,7 @@ class ImportBatch(models.Model):
     # [{"line": 12, "column": "Nomor WhatsApp", "message": "…", "kind": "error"|"duplicate"}]
     problems = models.JSONField(default=list, blank=True)
     problems_truncated = models.BooleanField(default=False)
+    sample = models.JSONField(default=list, blank=True)  # the first valid rows, for the preview
     created_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     previewed_at = models.DateTimeField(null=True, blank=True)
