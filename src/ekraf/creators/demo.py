@@ -168,7 +168,6 @@ def _demo_photo(initials: str):
     out = io.BytesIO()
     image.save(out, "PNG")
     out.seek(0)
-    out.size = len(out.getvalue())
     return services.process_photo(out)
 
 

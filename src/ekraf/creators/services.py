@@ -516,7 +516,12 @@ def update_profile(
 
 def process_photo(uploaded) -> ContentFile:
     """A checked, upright, resized JPEG without EXIF (location, camera) from an upload."""
-    if uploaded.size > PHOTO_MAX_BYTES:
+    size = getattr(uploaded, "size", None)
+    if size is None:
+        uploaded.seek(0, io.SEEK_END)
+        size = uploaded.tell()
+        uploaded.seek(0)
+    if size > PHOTO_MAX_BYTES:
         raise DomainError(_("Foto paling besar 5 MB."), field="photo")
     try:
         with Image.open(uploaded) as probe:
