@@ -4,13 +4,11 @@ import datetime
 import io
 import itertools
 
-from django.utils import timezone
 from openpyxl import Workbook
 
 from ekraf.core.models import Region, Subsector
-from ekraf.creators import nik as nik_rules
 from ekraf.creators import services
-from ekraf.creators.models import Channel, Consent, CreatorProfile
+from ekraf.creators.models import Consent, CreatorProfile
 from tests import factories
 
 _seq = itertools.count(1)
@@ -78,7 +76,7 @@ def bulk_creators(count: int, *, prefix: str = "Massal") -> list[CreatorProfile]
             f"{prefix} {i}",
             village=["Dinoyo", "Klojen", "Sukun", "Bareng"][i % 4],
             subsectors=("fotografi", "kuliner"),
-            phone=f"+6281299{i:06d}",
+            phone=f"+6281299{next(_seq):06d}",
             channels=[("instagram", f"@{prefix.lower()}.{i}", 1000 + i), ("tiktok", f"@tt.{i}", i)],
             public=True,
         )
@@ -131,10 +129,3 @@ def forms_row(i: int, **override) -> list:
 
 def active_consent(profile, purpose) -> bool:
     return Consent.objects.filter(profile=profile, purpose=purpose, withdrawn_at=None).exists()
-
-
-def followers_today():
-    return timezone.localdate()
-
-
-__all__ = ["Channel", "nik_rules"]
