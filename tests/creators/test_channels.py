@@ -90,6 +90,8 @@ def test_each_platform(platform, typed, handle, url):
         ("linkedin", "https://www.linkedin.com/feed/", "bukan akun"),
         ("website", "javascript:alert(1)", "tidak sah"),
         ("website", "bukan alamat", "tidak sah"),
+        ("website", "http://[::1", "tidak sah"),
+        ("website", "https://contoh.id:99999/", "tidak sah"),
         ("instagram", "", "Isi nama akun"),
     ],
 )

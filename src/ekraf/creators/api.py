@@ -1,7 +1,5 @@
 """The creator registry in the API: staff search, a creator's own profile, import status."""
 
-from __future__ import annotations
-
 import datetime
 
 from ninja import Field, Router, Schema, Status

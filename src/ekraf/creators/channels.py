@@ -224,13 +224,18 @@ def normalise(platform: str, value: str) -> NormalisedChannel:
         raise ChannelError(_("Isi nama akun atau tautan."))
     if len(value) > 300:
         raise ChannelError(_("Tautan terlalu panjang (maksimal 300 karakter)."))
-    rule = RULES[platform]
-    if rule.handle is None:
-        return _free_url(platform, value)
-    if _looks_like_url(platform, value):
-        return _from_url(platform, value)
-    handle = _check_handle(platform, value)
-    return NormalisedChannel(platform, handle, _canonical(platform, handle))
+    try:
+        rule = RULES[platform]
+        if rule.handle is None:
+            return _free_url(platform, value)
+        if _looks_like_url(platform, value):
+            return _from_url(platform, value)
+        handle = _check_handle(platform, value)
+        return NormalisedChannel(platform, handle, _canonical(platform, handle))
+    except ChannelError:
+        raise
+    except ValueError as exc:  # urlsplit: a malformed host or port
+        raise ChannelError(_("Tautan tidak sah.")) from exc
 
 
 _COUNT = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(rb|ribu|k|jt|juta|m)?$")
