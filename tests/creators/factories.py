@@ -79,6 +79,7 @@ def bulk_creators(count: int, *, prefix: str = "Massal") -> list[CreatorProfile]
             phone=f"+6281299{next(_seq):06d}",
             channels=[("instagram", f"@{prefix.lower()}.{i}", 1000 + i), ("tiktok", f"@tt.{i}", i)],
             public=True,
+            password=None,  # no login needed: skips password hashing, which is slow on purpose
         )
         services.update_profile(
             profile.user, profile, services.ProfileInput(skills="editing video, fotografi")

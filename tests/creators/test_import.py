@@ -303,3 +303,24 @@ def test_imported_creator_claims_the_account_by_password_reset(client, organiser
     )
     assert response.status_code == 302  # e-mail verified by following the link
     assert client.get(reverse("creators:my_profile")).status_code == 200
+
+
+def test_abandoned_and_stale_files_are_deleted(client, organiser):
+    import datetime
+
+    from django.utils import timezone
+
+    client.force_login(organiser)
+    kept = batch_from(upload(client, cf.xlsx_bytes([cf.GOOGLE_FORMS_HEADERS]), "baru.xlsx"))
+    stale = batch_from(upload(client, cf.xlsx_bytes([cf.GOOGLE_FORMS_HEADERS]), "lama.xlsx"))
+    ImportBatch.objects.filter(pk=stale.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    storage, stale_name = stale.file.storage, stale.file.name
+    assert imports.purge_stale_files() == 1
+    stale.refresh_from_db()
+    assert stale.status == ImportBatch.Status.ABANDONED and not storage.exists(stale_name)
+    kept_name = kept.file.name
+    client.post(reverse("creators:import_abandon", args=[kept.public_id]))
+    kept.refresh_from_db()
+    assert kept.status == ImportBatch.Status.ABANDONED and not storage.exists(kept_name)
