@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -136,7 +137,7 @@ def get_creator(request, public_id: str):
     permissions.require(permissions.can_view_creator_registry(request.auth))
     profile = selectors.creator_for_staff(public_id)
     if profile is None or profile.deleted_at is not None:
-        raise NotFound("Pelaku tidak ditemukan.")
+        raise NotFound(_("Pelaku tidak ditemukan."))
     return profile
 
 
@@ -237,8 +238,8 @@ def put_my_profile(request, payload: ProfileIn):
                 422,
                 ErrorOut(
                     code="invalid",
-                    detail="Setujui pemrosesan NIK (nik_consent: true) untuk menyimpan NIK.",
-                    errors={"nik_consent": ["Wajib disetujui untuk menyimpan NIK."]},
+                    detail=_("Setujui pemrosesan NIK (nik_consent: true) untuk menyimpan NIK."),
+                    errors={"nik_consent": [_("Wajib disetujui untuk menyimpan NIK.")]},
                 ),
             )
     if "channels" in sent:

@@ -291,7 +291,7 @@ def build(ctx) -> None:
         zip(users, people, strict=True)
     ):
         community = ctx.rng.choice(COMMUNITIES)
-        imported = batch is not None and index % 8 == 0 and index < 320
+        imported = batch is not None and index % 8 == 0  # 40 came from Diskominfo's import
         nik_values = None
         if ctx.rng.random() < 0.3:
             born = datetime.date(birth_year, ctx.rng.randint(1, 12), ctx.rng.randint(1, 28))
