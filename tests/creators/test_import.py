@@ -102,6 +102,7 @@ def test_500_row_xlsx_with_3_bad_rows(client, organiser):
     ]
     page = client.get(reverse("creators:import_detail", args=[batch.public_id])).content.decode()
     assert "Kelurahan tidak dikenal: Atlantis" in page
+    assert "peserta1@contoh.id" in page  # a sample of what will be imported
     # Nothing written until the organiser commits.
     assert not CreatorProfile.objects.exists()
     assert not User.objects.filter(email__startswith="peserta").exists()
@@ -124,6 +125,7 @@ def test_500_row_xlsx_with_3_bad_rows(client, organiser):
     assert not profile.user.has_usable_password()
     assert permissions.is_creator(profile.user)
     assert not batch.file  # the organiser's file is not kept once imported
+    assert batch.sample == []  # nor the preview's names and e-mails
     # A second commit does nothing.
     client.post(reverse("creators:import_commit", args=[batch.public_id]))
     assert CreatorProfile.objects.count() == 497

@@ -772,6 +772,7 @@ def commit(user, batch: ImportBatch) -> ImportBatch:
 
             result = _run(locked, on_valid_chunk=write)
             _store(locked, result)
+            locked.sample = []  # names and e-mails were for the preview only
             locked.created_count = created
             locked.status = ImportBatch.Status.COMMITTED
             locked.committed_at = timezone.now()
@@ -797,7 +798,8 @@ def abandon(user, batch: ImportBatch) -> None:
     if batch.file:
         batch.file.delete(save=False)
     batch.status = ImportBatch.Status.ABANDONED
-    batch.save(update_fields=["status", "file"])
+    batch.sample = []
+    batch.save(update_fields=["status", "file", "sample"])
 
 
 def get_batch(user, public_id: str) -> ImportBatch:
@@ -818,6 +820,7 @@ def purge_stale_files(days: int = 7) -> int:
         batch.file.delete(save=False)
         if batch.status != ImportBatch.Status.COMMITTED:
             batch.status = ImportBatch.Status.ABANDONED
-        batch.save(update_fields=["file", "status"])
+        batch.sample = []
+        batch.save(update_fields=["file", "status", "sample"])
         count += 1
     return count
