@@ -85,11 +85,29 @@ class ResendVerificationForm(StyledForm):
 
 
 class StyledPasswordResetForm(StyledFormMixin, PasswordResetForm):
-    pass
+    def get_users(self, email):
+        """Also accounts without a password yet (creators an organiser imported): a reset is
+        how they claim their account. Deleted accounts are inactive and never match."""
+        from .models import User
+
+        return (
+            u
+            for u in User.objects.filter(email__iexact=email, is_active=True, deleted_at=None)
+            if u.email.lower() == email.lower()
+        )
 
 
 class StyledSetPasswordForm(StyledFormMixin, SetPasswordForm):
-    pass
+    def save(self, commit=True):
+        """The reset link came by e-mail, so following it proves the address."""
+        from django.utils import timezone
+
+        user = super().save(commit=False)
+        if user.email_verified_at is None:
+            user.email_verified_at = timezone.now()
+        if commit:
+            user.save()
+        return user
 
 
 class ApiTokenForm(StyledForm):

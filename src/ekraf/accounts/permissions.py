@@ -163,3 +163,32 @@ def can_request_referral(user) -> bool:
 def can_work_referrals(user, agency_id: int | None) -> bool:
     """Work the professional-certification referral queue: staff of the receiving agency."""
     return can_act_for(user, agency_id)
+
+
+# --- creators --------------------------------------------------------------------------------
+
+
+def can_edit_creator_profile(user, profile) -> bool:
+    """A creator edits only their own profile (staff correct data through the person)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and profile.user_id == user.pk
+        and profile.deleted_at is None
+    )
+
+
+def can_see_creator_photo(user, profile, *, published: bool) -> bool:
+    """The owner, registry staff, or anyone when the photo is on an active public profile."""
+    if profile.deleted_at is not None:
+        return False
+    return published or can_edit_creator_profile(user, profile) or can_view_creator_registry(user)
+
+
+def can_view_creator_import(user, batch) -> bool:
+    """An import batch is its agency's: other agencies' organisers are refused."""
+    return can_import_creators(user, batch.agency_id)
+
+
+def can_delete_own_account(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)

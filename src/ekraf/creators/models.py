@@ -89,6 +89,19 @@ class CreatorProfile(models.Model):
     source_agency = models.ForeignKey(
         "core.Agency", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    import_batch = models.ForeignKey(
+        "creators.ImportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="profiles",
+    )
+    # What the public profile shows, besides the name, subsectors, skills and pathways (only
+    # while the public-profile consent is active). Never phone, NIK or birth year.
+    show_photo = models.BooleanField(_("tampilkan foto"), default=False)
+    show_area = models.BooleanField(_("tampilkan kelurahan dan kecamatan"), default=False)
+    show_bio = models.BooleanField(_("tampilkan bio"), default=False)
+    show_channels = models.BooleanField(_("tampilkan kanal media sosial"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -203,3 +216,60 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+def import_path(instance, filename: str) -> str:
+    # Under private/: the organiser's spreadsheet holds personal data; deleted after commit.
+    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+    return f"private/creators/imports/{instance.public_id}/{random_code(8)}{suffix}"
+
+
+class ImportBatch(models.Model):
+    """A spreadsheet of creators an organiser uploaded: mapped, previewed, then committed.
+
+    It belongs to the organiser's agency; only that agency's organisers (and administrators)
+    see it. The file is kept only until the batch is committed or abandoned.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Diunggah, kolom belum dipetakan")
+        PREVIEWED = "previewed", _("Pratinjau siap")
+        COMMITTED = "committed", _("Sudah diimpor")
+        ABANDONED = "abandoned", _("Dibatalkan")
+
+    public_id = models.CharField(max_length=16, unique=True, default=_public_id, editable=False)
+    agency = models.ForeignKey(
+        "core.Agency",
+        on_delete=models.PROTECT,
+        related_name="creator_imports",
+        verbose_name=_("perangkat daerah"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(upload_to=import_path, blank=True)
+    original_name = models.CharField(_("nama berkas"), max_length=200)
+    headers = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    duplicate_rows = models.PositiveIntegerField(default=0)
+    # [{"line": 12, "column": "Nomor WhatsApp", "message": "…", "kind": "error"|"duplicate"}]
+    problems = models.JSONField(default=list, blank=True)
+    problems_truncated = models.BooleanField(default=False)
+    sample = models.JSONField(default=list, blank=True)  # the first valid rows, for the preview
+    created_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    previewed_at = models.DateTimeField(null=True, blank=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("impor pelaku ekraf")
+        verbose_name_plural = _("impor pelaku ekraf")
+        indexes = [models.Index(fields=["agency", "created_at"])]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"

@@ -1,0 +1,204 @@
+"""Staff search the city's registry, export it (never the NIK) and reveal a NIK (audited)."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from ekraf.core.models import AuditEvent
+from ekraf.creators import exports, services
+from tests import factories
+from tests.creators import factories as cf
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("creators:staff_list")
+
+
+@pytest.fixture
+def agency_staff(city):
+    return factories.user("staf", role="agency_staff", agency=factories.agency("disporapar"))
+
+
+def names(response) -> set[str]:
+    return {p.full_name for p in response.context["page"]}
+
+
+def test_who_sees_the_registry(client, creator_user, organiser, agency_staff, admin_user):
+    client.force_login(creator_user)
+    assert client.get(LIST).status_code == 403
+    for user in (organiser, agency_staff, admin_user):
+        client.force_login(user)
+        assert client.get(LIST).status_code == 200
+    client.logout()
+    assert client.get(LIST).status_code == 302
+
+
+def test_search_by_name_email_phone_and_handle(client, organiser):
+    ayu = cf.creator(
+        "Ayu Kartika", phone="+6281234567890", channels=[("tiktok", "@kuliner.ngalam", 10)]
+    )
+    cf.creator("Budi Santoso", email="budi.santoso@contoh.id", village="Klojen")
+    client.force_login(organiser)
+    assert names(client.get(LIST, {"q": "kartika"})) == {"Ayu Kartika"}
+    assert names(client.get(LIST, {"q": "budi.santoso@"})) == {"Budi Santoso"}
+    assert names(client.get(LIST, {"q": "0812-3456"})) == {"Ayu Kartika"}
+    assert names(client.get(LIST, {"q": "+62 812 3456 7890"})) == {"Ayu Kartika"}
+    assert names(client.get(LIST, {"q": "@kuliner.ngalam"})) == {"Ayu Kartika"}
+    assert names(client.get(LIST, {"q": "tidak ada"})) == set()
+    assert ayu.public_id in client.get(LIST, {"q": "ayu"}).content.decode()
+
+
+def test_filters(client, organiser):
+    a = cf.creator(
+        "Satu", village="Dinoyo", subsectors=("kuliner",), channels=[("youtube", "@satuu", 1)]
+    )
+    services.update_profile(a.user, a, services.ProfileInput(pathways=["narasumber"]))
+    cf.creator(
+        "Dua", village="Tlogomas", subsectors=("fotografi",), channels=[("instagram", "@dua", 1)]
+    )
+    cf.creator("Tiga", village="Klojen", subsectors=("kuliner", "fotografi"))
+    client.force_login(organiser)
+    assert names(client.get(LIST, {"subsector": "kuliner"})) == {"Satu", "Tiga"}
+    assert names(client.get(LIST, {"kecamatan": "35.73.05"})) == {"Satu", "Dua"}  # Lowokwaru
+    assert names(client.get(LIST, {"kelurahan": "35.73.05.1003"})) == {"Dua"}  # Tlogomas
+    assert names(client.get(LIST, {"platform": "youtube"})) == {"Satu"}
+    assert names(client.get(LIST, {"pathway": "narasumber"})) == {"Satu"}
+    assert names(client.get(LIST, {"subsector": "fotografi", "kecamatan": "35.73.02"})) == {"Tiga"}
+    # Deleted profiles are gone from the registry.
+    services.erase_profile(a.user)
+    assert "Satu" not in names(client.get(LIST))
+
+
+def test_paging(client, organiser):
+    cf.bulk_creators(27)
+    client.force_login(organiser)
+    first = client.get(LIST)
+    assert len(first.context["page"]) == 25
+    assert first.context["page"].paginator.count == 27
+    second = client.get(LIST, {"hal": 2})
+    assert len(second.context["page"]) == 2
+    assert "Halaman 1 dari 2" in first.content.decode()
+
+
+def _queries(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params or {}).status_code == 200
+    return len(ctx)
+
+
+def test_list_and_profile_pages_run_a_constant_number_of_queries(client, organiser):
+    one = cf.bulk_creators(1, prefix="Satu")[0]
+    client.force_login(organiser)
+    list_with_one = _queries(client, LIST)
+    detail_simple = _queries(client, reverse("creators:staff_detail", args=[one.public_id]))
+    many = cf.bulk_creators(20, prefix="Banyak")
+    richest = many[-1]
+    services.update_profile(
+        richest.user,
+        richest,
+        services.ProfileInput(
+            subsectors=["fotografi", "kuliner", "fesyen", "musik", "kriya"],
+            skills="a, b, c, d, e, f",
+            pathways=["narasumber", "motivator", "content_creator"],
+            nik=cf.NIK_MAN,
+        ),
+    )
+    assert _queries(client, LIST) == list_with_one
+    assert _queries(client, LIST, {"q": "Banyak", "subsector": "kuliner"}) == _queries(
+        client, LIST, {"q": "Satu", "subsector": "kuliner"}
+    )
+    assert (
+        _queries(client, reverse("creators:staff_detail", args=[richest.public_id]))
+        == detail_simple
+    )
+
+
+def test_staff_profile_page_and_nik_reveal_is_audited(client, organiser, agency_staff):
+    profile = cf.creator("Rahasia", nik=cf.NIK_MAN, gender="L", phone="+6281234567890")
+    url = reverse("creators:staff_detail", args=[profile.public_id])
+    client.force_login(agency_staff)
+    body = client.get(url).content.decode()
+    assert "3573••••••••0012" in body and cf.NIK_MAN not in body
+    assert "Tampilkan NIK lengkap" not in body  # agency staff may not reveal
+    assert client.post(url, {"reason": "ingin tahu"}).status_code == 403
+    assert not AuditEvent.objects.filter(action="creators.nik_revealed").exists()
+
+    client.force_login(organiser)
+    body = client.get(url).content.decode()
+    assert "Tampilkan NIK lengkap" in body
+    assert cf.NIK_MAN not in client.post(url, {"reason": ""}).content.decode()  # reason needed
+    assert not AuditEvent.objects.filter(action="creators.nik_revealed").exists()
+    response = client.post(url, {"reason": "verifikasi peserta bimtek"})
+    assert cf.NIK_MAN in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    event = AuditEvent.objects.get(action="creators.nik_revealed")
+    assert event.actor == organiser
+    assert event.target_id == str(profile.pk)
+    assert event.detail == {"masked": "3573••••••••0012", "reason": "verifikasi peserta bimtek"}
+    assert event.ip == "127.0.0.1"
+
+
+def _export(client, fmt, **params):
+    response = client.get(reverse("creators:staff_export", args=[fmt]), params)
+    assert response.status_code == 200
+    assert response.streaming
+    return b"".join(response.streaming_content)
+
+
+def test_export_csv_and_xlsx_without_nik(client, organiser, agency_staff):
+    cf.creator(
+        "Ayu Kartika",
+        nik=cf.NIK_WOMAN,
+        gender="P",
+        phone="+6281234567890",
+        channels=[("instagram", "@ayu", 100), ("tiktok", "@ayu.tt", 50)],
+    )
+    cf.creator('=HYPERLINK("http://jahat")', village="Klojen", subsectors=("kuliner",))
+    client.force_login(agency_staff)
+    assert client.get(reverse("creators:staff_export", args=["csv"])).status_code == 403
+    client.force_login(organiser)
+
+    content = _export(client, "csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    assert rows[0][:4] == ["ID publik", "Nama lengkap", "Nama tampilan", "Email"]
+    assert len(rows) == 3
+    ayu = next(r for r in rows if r[1] == "Ayu Kartika")
+    assert "+6281234567890" in ayu  # a phone number is not treated as a formula
+    assert "150" in ayu  # total followers
+    assert '\'=HYPERLINK("http://jahat")' in [r[1] for r in rows]
+    for secret in (cf.NIK_WOMAN, "3573••••••••0013", "NIK"):
+        assert secret not in content
+
+    # Filters apply to the export too.
+    filtered = _export(client, "csv", subsector="kuliner").decode("utf-8-sig")
+    assert "Ayu Kartika" not in filtered and "HYPERLINK" in filtered
+
+    workbook = load_workbook(io.BytesIO(_export(client, "xlsx")), read_only=True)
+    cells = [[c for c in row] for row in workbook.active.iter_rows(values_only=True)]
+    assert len(cells) == 3
+    flat = " ".join(str(c) for row in cells for c in row)
+    assert "Ayu Kartika" in flat
+    assert cf.NIK_WOMAN not in flat and "••••" not in flat
+
+
+def test_export_reads_in_chunks(organiser, monkeypatch):
+    """The export iterates the queryset in chunks (never the whole table in memory)."""
+    cf.bulk_creators(3)
+    seen = {}
+    real_iterator = type(services.CreatorProfile.objects.all()).iterator
+
+    def spy(self, chunk_size=None):
+        seen["chunk_size"] = chunk_size
+        return real_iterator(self, chunk_size=chunk_size)
+
+    monkeypatch.setattr(type(services.CreatorProfile.objects.all()), "iterator", spy)
+    from ekraf.creators import selectors
+
+    rows = list(exports.csv_stream(selectors.search_creators(selectors.CreatorFilters())))
+    assert len(rows) == 1 + 1 + 3  # BOM, header, three creators
+    assert seen["chunk_size"] == exports.CHUNK
