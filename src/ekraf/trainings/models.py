@@ -88,6 +88,7 @@ class Training(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     cancelled_reason = models.TextField(_("alasan pembatalan"), blank=True)
+    published_at = models.DateTimeField(_("diumumkan"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -119,6 +120,7 @@ class Training(models.Model):
 class Session(models.Model):
     """One dated meeting of a training, in a creative-centre room, elsewhere, or online."""
 
+    public_id = models.CharField(max_length=16, unique=True, default=_public_id, editable=False)
     training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(_("judul sesi"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("mulai"))
@@ -135,6 +137,8 @@ class Session(models.Model):
     online_url = models.URLField(_("tautan daring"), blank=True)
     self_checkin = models.BooleanField(_("presensi mandiri (QR di layar)"), default=False)
     checkin_secret = models.CharField(max_length=64, blank=True, editable=False)
+    # Set by the reminder job once every participant has been told (the job skips it after).
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_at"]
@@ -206,6 +210,14 @@ class Registration(models.Model):
     ACTIVE = (Status.APPLIED, Status.CONFIRMED, Status.WAITLISTED, Status.OFFERED)
     HOLDS_SEAT = (Status.CONFIRMED, Status.OFFERED)
 
+    class Audience(models.TextChoices):
+        """Who the person is, matched against a category's audience (ASN seats, students…)."""
+
+        PUBLIC = "umum", _("Masyarakat umum")
+        CIVIL_SERVANT = "asn", _("ASN")
+        STUDENT = "pelajar", _("Pelajar/mahasiswa")
+
+    public_id = models.CharField(max_length=16, unique=True, default=_public_id, editable=False)
     training = models.ForeignKey(Training, on_delete=models.PROTECT, related_name="registrations")
     category = models.ForeignKey(
         QuotaCategory, on_delete=models.PROTECT, related_name="registrations"
@@ -223,8 +235,17 @@ class Registration(models.Model):
         "core.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     gender = models.CharField(_("jenis kelamin"), max_length=1, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("tahun lahir"), null=True, blank=True)
+    audience = models.CharField(
+        _("status peserta"), max_length=10, choices=Audience.choices, blank=True
+    )
+    motivation = models.TextField(_("alasan mengikuti"), max_length=2000, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
