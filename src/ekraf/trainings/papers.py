@@ -183,12 +183,16 @@ def _weekday(value) -> str:
     return WEEKDAYS_ID[timezone.localtime(value).weekday()]
 
 
-def _pct(value) -> str:
-    return "—" if value is None else f"{value}%".replace(".", ",")
-
-
 def _num(value) -> str:
-    return "—" if value is None else str(value).replace(".", ",")
+    """85 / 85,5 / 33,3 as Indonesian documents write numbers; "—" when there is none."""
+    if value is None:
+        return "—"
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{_num(value)}%"
 
 
 def report_pdf(data, *, city_short_name: str, signer: str = "") -> bytes:
@@ -205,7 +209,7 @@ def report_pdf(data, *, city_short_name: str, signer: str = "") -> bytes:
             dates += f" s.d. {tanggal(last.starts_at)}"
     rule = f"hadir minimal {t.completion_min_attendance}% sesi"
     if t.completion_min_post_test is not None:
-        rule += f", post-test minimal {_num(t.completion_min_post_test.normalize())}"
+        rule += f", post-test minimal {_num(t.completion_min_post_test)}"
     story = [
         P(t.agency.name.upper(), "sub"),
         P("LAPORAN KEGIATAN", "head"),
@@ -278,7 +282,7 @@ def report_pdf(data, *, city_short_name: str, signer: str = "") -> bytes:
             story.append(Spacer(1, 2 * mm))
             story.append(P("Komentar terpilih:", "base"))
             for f in fb.comments[:12]:
-                story.append(P(f"• \u201c{f.comment}\u201d ({f.rating}/5)", "small"))
+                story.append(P(f"- \u201c{f.comment}\u201d ({f.rating}/5)", "small"))
     else:
         story.append(P("Belum ada umpan balik.", "base"))
     story.append(_signature(city_short_name, signer))
