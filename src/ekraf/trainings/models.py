@@ -137,7 +137,7 @@ class Session(models.Model):
     online_url = models.URLField(_("tautan daring"), blank=True)
     self_checkin = models.BooleanField(_("presensi mandiri (QR di layar)"), default=False)
     checkin_secret = models.CharField(max_length=64, blank=True, editable=False)
-    # Set by the reminder job once every participant has been told (the job skips it after).
+    # When the reminder job first told this session's participants (late confirmations are told later).
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

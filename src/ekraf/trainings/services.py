@@ -1491,37 +1491,42 @@ def give_feedback(
 def send_reminders(now=None) -> int:
     """Periodic job: the day before each session, remind its confirmed participants.
 
-    Idempotent: each message has a dedupe key per registration and session, and a session is
-    marked when done; `skip_locked` lets two schedulers share the work."""
+    Each run looks at the sessions starting within the next 24 hours and tells every confirmed
+    participant who has not been told yet (someone who accepted an offer this morning too).
+    Idempotent: a reminder's outbox key names the registration and the session, and those
+    already in the outbox are skipped with one query per session."""
+    from ekraf.core.models import OutboxMessage
+
     now = _now(now)
-    due = list(
+    sessions = list(
         Session.objects.filter(
-            reminder_sent_at__isnull=True,
             starts_at__gt=now,
             starts_at__lte=now + timedelta(hours=24),
             training__status__in=(TStatus.PUBLISHED, TStatus.CLOSED),
-        ).values_list("pk", flat=True)
+        ).select_related("training__agency", "space")
     )
     sent = 0
-    for session_id in due:
-        with transaction.atomic():
-            session = (
-                Session.objects.select_for_update(skip_locked=True)
-                .select_related("training__agency", "space")
-                .filter(pk=session_id, reminder_sent_at__isnull=True)
-                .first()
+    for session in sessions:
+        registrations = list(
+            session.training.registrations.filter(status=Status.CONFIRMED).select_related(
+                "training__agency", "category", "user"
             )
-            if session is None:
-                continue
-            registrations = session.training.registrations.filter(
-                status=Status.CONFIRMED
-            ).select_related("training__agency", "category", "user")
-            for registration in registrations:
-                notice = notices.reminder(registration, session)
-                _tell(registration, notice, f"reminder:{session.public_id}")
+        )
+        event = f"reminder:{session.public_id}"
+        keys = {_dedupe(r, event): r for r in registrations}
+        done = set(
+            OutboxMessage.objects.filter(dedupe_key__in=list(keys)).values_list(
+                "dedupe_key", flat=True
+            )
+        )
+        with transaction.atomic():
+            for key, registration in keys.items():
+                if key in done:
+                    continue
+                _tell(registration, notices.reminder(registration, session), event)
                 sent += 1
-            session.reminder_sent_at = now
-            session.save(update_fields=["reminder_sent_at"])
+            if session.reminder_sent_at is None:
+                Session.objects.filter(pk=session.pk).update(reminder_sent_at=now)
     return sent
 
 
