@@ -334,3 +334,46 @@ def test_overview_page_links_every_paper(client, organiser, training):
             reverse("trainings:manage_attendance_sheet", args=[training.public_id, s.public_id])
             in page
         )
+
+
+def test_selection_on_the_participant_page(client, organiser, diskominfo):
+    t = tf.training(diskominfo, selection_mode="selection", categories=(("Umum", 1),))
+    a = tf.register(t, motivation="Ingin menulis tentang kampung warna-warni")
+    b = tf.register(t, motivation="Ingin belajar")
+    client.force_login(organiser)
+    url = reverse("trainings:manage_participants", args=[t.public_id])
+    page = client.get(url).content.decode()
+    assert 'name="ids"' in page and 'value="confirm"' in page
+    client.post(url, {"action": "confirm", "ids": [a.pk, b.pk]}, follow=True)
+    assert set(Registration.objects.values_list("status", flat=True)) == {"applied"}  # 2 > 1 seat
+    client.post(url, {"action": "confirm", "ids": [a.pk]})
+    client.post(url, {"action": "reject", "ids": [b.pk]})
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, b.status) == ("confirmed", "rejected")
+    detail = reverse("trainings:manage_participant", args=[t.public_id, a.public_id])
+    assert "kampung warna-warni" in client.get(detail).content.decode()
+
+
+def test_finish_and_completion_buttons(client, organiser, diskominfo):
+    t = tf.training(diskominfo, starts_in=timedelta(days=-2), completion_min_attendance=50)
+    r = Registration.objects.create(
+        training=t,
+        category=t.categories.get(),
+        user=tf.person(),
+        status="confirmed",
+        full_name="Putri",
+    )
+    services.check_in(organiser, t.sessions.first(), r.ticket_code)
+    client.force_login(organiser)
+    client.post(reverse("trainings:manage_completion", args=[t.public_id]))
+    r.refresh_from_db()
+    assert r.completed is True
+    assert not OutboxMessage.objects.filter(kind="training.completed").exists()  # not finished yet
+    response = client.post(
+        reverse("trainings:manage_status", args=[t.public_id]), {"action": "finish"}, follow=True
+    )
+    assert "dinyatakan selesai" in response.content.decode()
+    t.refresh_from_db()
+    assert t.status == "finished"
+    assert OutboxMessage.objects.filter(kind="training.completed", recipient=r.user).count() == 1
