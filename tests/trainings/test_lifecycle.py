@@ -377,3 +377,26 @@ def test_finish_and_completion_buttons(client, organiser, diskominfo):
     t.refresh_from_db()
     assert t.status == "finished"
     assert OutboxMessage.objects.filter(kind="training.completed", recipient=r.user).count() == 1
+
+
+def test_registrants_hear_when_the_schedule_changes(organiser, training):
+    people = [tf.register(training) for _ in range(3)]
+    services.cancel_registration(people[2].user, people[2])
+    sessions = list(training.sessions.all())
+
+    def inputs(shift):
+        return [
+            services.SessionInput(
+                id=s.pk, starts_at=s.starts_at + shift, ends_at=s.ends_at + shift, space=s.space
+            )
+            for s in sessions
+        ]
+
+    services.update_training(
+        organiser, training, fields={"hours": 12}, sessions=inputs(timedelta(0))
+    )
+    assert not OutboxMessage.objects.filter(kind="training.schedule_changed").exists()
+    services.update_training(organiser, training, fields={}, sessions=inputs(timedelta(days=1)))
+    told = OutboxMessage.objects.filter(kind="training.schedule_changed")
+    assert set(told.values_list("recipient", flat=True)) == {people[0].user_id, people[1].user_id}
+    assert "Jadwal terbaru" in told.first().body

@@ -239,6 +239,27 @@ def selection_rejected(registration) -> Notice:
     )
 
 
+def schedule_changed(registration, sessions) -> Notice:
+    t = registration.training
+    body = _(
+        "Halo %(name)s,\n\nJadwal atau tempat %(title)s BERUBAH. Jadwal terbaru:\n%(schedule)s"
+        "\n\nJika Anda tidak bisa hadir pada jadwal baru, batalkan lewat tautan tiket agar kursi "
+        "bisa dipakai peserta lain: %(link)s"
+    ) % {
+        "name": registration.full_name,
+        "title": t.title,
+        "schedule": schedule(sessions),
+        "link": ticket_link(registration),
+    }
+    return Notice(
+        "training.schedule_changed",
+        _("Perubahan jadwal: %(title)s") % {"title": t.title},
+        body + _sign_off(t),
+        _("Jadwal %(title)s berubah:\n%(schedule)s")
+        % {"title": t.title, "schedule": schedule(sessions)},
+    )
+
+
 def reminder(registration, session) -> Notice:
     t = registration.training
     body = _(

@@ -197,7 +197,15 @@ def _check_room_free(training: Training, session: SessionInput) -> None:
         )
 
 
-def _apply_sessions(training: Training, sessions: list[SessionInput]) -> None:
+def _differs(old, new) -> bool:
+    """Times compare to the minute (forms do not carry seconds)."""
+    if isinstance(old, datetime) and isinstance(new, datetime):
+        return old.replace(second=0, microsecond=0) != new.replace(second=0, microsecond=0)
+    return old != new
+
+
+def _apply_sessions(training: Training, sessions: list[SessionInput]) -> bool:
+    """Create/update/delete sessions; True when dates or places changed (people are told)."""
     kept = [s for s in sessions if not s.delete]
     if not kept:
         raise DomainError(_("Pelatihan memerlukan sedikitnya satu sesi."))
@@ -205,6 +213,8 @@ def _apply_sessions(training: Training, sessions: list[SessionInput]) -> None:
     for position, data in enumerate(kept, start=1):
         _check_session(data, position)
         _check_room_free(training, data)
+    changed = False
+    watched = ("starts_at", "ends_at", "space", "address", "online_url")
     for data in sessions:
         if data.id is not None and data.id not in existing:
             raise NotFound(_("Sesi tidak ditemukan pada pelatihan ini."))
@@ -214,13 +224,19 @@ def _apply_sessions(training: Training, sessions: list[SessionInput]) -> None:
             if existing[data.id].attendances.exists():
                 raise Conflict(_("Sesi yang sudah punya data kehadiran tidak bisa dihapus."))
             existing[data.id].delete()
+            changed = True
             continue
         session = existing.get(data.id) or Session(training=training)
+        if session.pk is None or any(
+            _differs(getattr(session, n), getattr(data, n)) for n in watched
+        ):
+            changed = True
         for name in SESSION_FIELDS:
             setattr(session, name, getattr(data, name))
         if session.self_checkin and not session.checkin_secret:
             session.checkin_secret = secrets.token_hex(32)
         session.save()
+    return changed
 
 
 def _apply_categories(training: Training, categories: list[CategoryInput], now) -> list[int]:
@@ -327,13 +343,24 @@ def update_training(
         training.save()
         if subsectors is not None:
             training.subsectors.set(subsectors)
-        if sessions is not None:
-            _apply_sessions(training, sessions)
+        moved = _apply_sessions(training, sessions) if sessions is not None else False
         grew = _apply_categories(training, categories, now) if categories is not None else []
         audit(actor, "training.update", training)
+        if moved and training.status in (TStatus.PUBLISHED, TStatus.CLOSED):
+            _tell_schedule_changed(training, _now(now))
     for category_id in grew:
         fill_from_waitlist(category_id, now=now)
     return training
+
+
+def _tell_schedule_changed(training: Training, now) -> None:
+    """Everyone still registered hears of a new date or place, with the new schedule."""
+    sessions = list(training.sessions.select_related("space"))
+    for registration in training.registrations.filter(
+        status__in=Registration.ACTIVE
+    ).select_related("training__agency", "category", "user"):
+        notice = notices.schedule_changed(registration, sessions)
+        _tell(registration, notice, f"schedule{int(now.timestamp())}")
 
 
 def publish_training(actor, training: Training, now=None) -> Training:
