@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import field_validator
 
 from ekraf.accounts import permissions
 from ekraf.accounts import services as account_services
@@ -41,7 +42,18 @@ def _viewer(request):
 # --- schemas ---------------------------------------------------------------------------------
 
 
-class SessionIn(Schema):
+class In(Schema):
+    """Input: text with a NUL character is refused (PostgreSQL cannot store it)."""
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("Karakter NUL tidak diperbolehkan.")
+        return value
+
+
+class SessionIn(In):
     starts_at: datetime
     ends_at: datetime
     title: str = Field("", max_length=200)
@@ -53,7 +65,7 @@ class SessionIn(Schema):
     self_checkin: bool = False
 
 
-class CategoryIn(Schema):
+class CategoryIn(In):
     name: str = Field(..., min_length=1, max_length=60)
     seats: int = Field(..., ge=1, le=100000)
     audience: QuotaCategory.Audience = QuotaCategory.Audience.ANYONE
@@ -62,7 +74,7 @@ class CategoryIn(Schema):
     max_age: int | None = Field(None, ge=0, le=120)
 
 
-class TrainingIn(Schema):
+class TrainingIn(In):
     agency: str = Field(..., description="Kode perangkat daerah penyelenggara, mis. diskominfo")
     title: str = Field(..., min_length=3, max_length=200)
     kind: Training.Kind = Training.Kind.BIMTEK
@@ -149,9 +161,12 @@ class TrainingItem(Schema):
         return _url(obj)
 
 
-class RegistrationIn(Schema):
+class RegistrationIn(In):
     category_id: int | None = Field(
-        None, description="Kategori kuota; kosong = kategori pertama yang memenuhi syarat"
+        None,
+        ge=1,
+        le=2**63 - 1,
+        description="Kategori kuota; kosong = kategori pertama yang memenuhi syarat",
     )
     creator_id: str | None = Field(
         None, description="Penyelenggara: ID pelaku ekraf yang didaftarkan. Kosong = diri sendiri."
@@ -179,11 +194,11 @@ class RegistrationOut(Schema):
     created_at: datetime
 
 
-class CancelIn(Schema):
+class CancelIn(In):
     reason: str = Field("", max_length=200)
 
 
-class CheckinIn(Schema):
+class CheckinIn(In):
     ticket_code: str = Field(..., min_length=1, max_length=200)
     session_id: str = Field(..., min_length=1, max_length=16)
 
@@ -199,7 +214,7 @@ class CheckinOut(Schema):
     checked_in_at: datetime
 
 
-class ScoresIn(Schema):
+class ScoresIn(In):
     pre_test_score: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
     post_test_score: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
 
@@ -295,6 +310,8 @@ def _registration_out(registration: Registration) -> RegistrationOut:
 
 
 def _load_training(training_id: str) -> Training:
+    if not selectors.is_public_id(training_id):
+        raise NotFound("Pelatihan tidak ditemukan.")
     training = (
         Training.objects.select_related("agency")
         .prefetch_related(Prefetch("sessions", queryset=Session.objects.select_related("space")))
@@ -309,13 +326,24 @@ def _load_training(training_id: str) -> Training:
 # --- endpoints -------------------------------------------------------------------------------
 
 
+class Paging(LimitOffsetPagination):
+    """Limit and offset bounded, so no value a client sends overflows the database."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=200)
+        offset: int = Field(0, ge=0, le=1_000_000)
+
+    def __init__(self, **kwargs):
+        super().__init__(max_limit=200, **kwargs)
+
+
 @router.get(
     "/trainings",
     response=list[TrainingItem],
     auth=None,
     summary="Katalog pelatihan (yang diumumkan; penyelenggara: mine=true untuk semua miliknya)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_trainings(
     request,
     q: str = "",
@@ -325,6 +353,8 @@ def list_trainings(
     open_only: bool = False,
     mine: bool = False,
 ):
+    if "\x00" in q or "\x00" in agency:
+        raise DomainError("Karakter NUL tidak diperbolehkan.", code="invalid")
     viewer = _viewer(request)
     if mine:
         if viewer is None:
@@ -486,6 +516,8 @@ def cancel_registration(request, registration_id: str, payload: CancelIn):
 def check_in(request, payload: CheckinIn):
     session = (
         Session.objects.select_related("training").filter(public_id=payload.session_id).first()
+        if selectors.is_public_id(payload.session_id)
+        else None
     )
     if session is None:
         raise NotFound("Sesi tidak ditemukan.", field="session_id")

@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ekraf.accounts import permissions
+from ekraf.core import ids
 from ekraf.core.errors import NotFound
 from ekraf.core.models import OutboxMessage
 
@@ -51,6 +52,16 @@ def _count(qs: QuerySet):
         ),
         Value(0),
     )
+
+
+def is_public_id(value: str) -> bool:
+    """Shaped like our random ids (so a NUL byte or junk never reaches the database)."""
+    return bool(value) and len(value) <= 16 and ids.is_valid(value)
+
+
+def clean_text(value: str, limit: int = 100) -> str:
+    """A search term from a query string: no NUL bytes, trimmed, bounded."""
+    return (value or "").replace("\x00", "").strip()[:limit]
 
 
 def with_summary(qs: QuerySet) -> QuerySet:
@@ -107,14 +118,15 @@ def catalogue(filters: CatalogueFilters | None = None, now: datetime | None = No
     else:
         qs = qs.filter(last_end__gte=now).exclude(status=TStatus.CANCELLED)
         qs = qs.order_by("first_start", "pk")
-    if filters.q:
-        qs = qs.filter(Q(title__icontains=filters.q) | Q(description__icontains=filters.q))
+    q = clean_text(filters.q)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(description__icontains=q))
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.agency:
-        qs = qs.filter(agency__code=filters.agency)
+        qs = qs.filter(agency__code=clean_text(filters.agency, 40))
     if filters.subsector:
-        qs = qs.filter(subsectors__code=filters.subsector)
+        qs = qs.filter(subsectors__code=clean_text(filters.subsector, 40))
     if filters.month:
         try:
             year, month = (int(p) for p in filters.month.split("-", 1))
@@ -168,6 +180,8 @@ def categories_with_counts(training: Training) -> list[QuotaCategory]:
 
 def training_for_public(public_id: str, user=None) -> Training:
     """A training anyone may see (drafts only to its organisers)."""
+    if not is_public_id(public_id):
+        raise NotFound("Pelatihan tidak ditemukan.")
     training = (
         Training.objects.select_related("agency")
         .prefetch_related(
@@ -186,6 +200,8 @@ def training_for_public(public_id: str, user=None) -> Training:
 
 def training_for_manager(user, public_id: str) -> Training:
     """A training the user organises; another agency's training is refused (403)."""
+    if not is_public_id(public_id):
+        raise NotFound("Pelatihan tidak ditemukan.")
     training = (
         Training.objects.select_related("agency")
         .prefetch_related(
@@ -215,6 +231,7 @@ def organiser_trainings(user, status: str = "", q: str = "") -> QuerySet:
     qs = with_summary(permissions.organised_trainings(user, Training.objects.all()))
     if status:
         qs = qs.filter(status=status)
+    q = clean_text(q)
     if q:
         qs = qs.filter(title__icontains=q)
     return qs.order_by(F("first_start").desc(nulls_first=True), "-pk")
@@ -241,6 +258,8 @@ def my_registrations(user) -> list[Registration]:
 
 
 def registration_for(user, public_id: str) -> Registration:
+    if not is_public_id(public_id):
+        raise NotFound("Tiket tidak ditemukan.")
     registration = (
         Registration.objects.select_related("training__agency", "category", "kelurahan", "user")
         .filter(public_id=public_id)
@@ -252,6 +271,8 @@ def registration_for(user, public_id: str) -> Registration:
 
 
 def registration_by_public_id(public_id: str) -> Registration:
+    if not is_public_id(public_id):
+        raise NotFound("Pendaftaran tidak ditemukan.")
     registration = (
         Registration.objects.select_related("training__agency", "category", "kelurahan", "user")
         .filter(public_id=public_id)
@@ -302,12 +323,13 @@ def participants(
         qs = qs.filter(status=filters.status)
     if filters.category:
         qs = qs.filter(category_id=filters.category)
-    if filters.q:
+    q = clean_text(filters.q)
+    if q:
         qs = qs.filter(
-            Q(full_name__icontains=filters.q)
-            | Q(ticket_code__iexact=filters.q.strip())
-            | Q(email__icontains=filters.q)
-            | Q(phone__icontains=filters.q)
+            Q(full_name__icontains=q)
+            | Q(ticket_code__iexact=q)
+            | Q(email__icontains=q)
+            | Q(phone__icontains=q)
         )
     rows = list(qs)
     messages = messages_by_registration(training)

@@ -4,9 +4,12 @@ scores, completion, feedback, reminders. Pages and the API call these; nothing e
 The seat guarantee — how no seat is ever sold twice
 ----------------------------------------------------
 Every change to who holds a seat of a quota category happens inside one transaction that
-first takes a row lock on that category (``SELECT … FOR UPDATE`` on the QuotaCategory row, as
-pretix locks its quotas), then counts the registrations holding a seat (confirmed or offered),
-then decides and writes. The lock serialises all seat decisions of one category, while other
+first takes a row lock on that category (``SELECT … FOR NO KEY UPDATE`` on the QuotaCategory
+row, as pretix locks its quotas), then counts the registrations holding a seat (confirmed or
+offered), then decides and writes. NO KEY UPDATE (rather than plain FOR UPDATE) still excludes
+every other seat decision on the category but not the foreign-key checks of rows that merely
+point at it, so writes that never change seats (an application in selection mode) do not queue
+behind the lock. The lock serialises all seat decisions of one category, while other
 categories and trainings proceed in parallel. In READ COMMITTED (PostgreSQL's default, which
 Django uses) each statement after the lock sees every transaction committed before it, so the
 count is exact. The operations that take the lock:
@@ -270,7 +273,7 @@ def _apply_categories(training: Training, categories: list[CategoryInput], now) 
             continue
         if data.id is not None:
             # Lock before comparing with the seats held, as every seat decision does.
-            category = QuotaCategory.objects.select_for_update().get(pk=data.id)
+            category = QuotaCategory.objects.select_for_update(no_key=True).get(pk=data.id)
             held = category.registrations.filter(status__in=Registration.HOLDS_SEAT).count()
             if data.seats < held:
                 raise Conflict(
@@ -400,7 +403,7 @@ def finish_training(actor, training: Training, now=None) -> Training:
         # Whoever still waits or holds an open offer will not get a seat any more.
         for category in training.categories.all():
             with transaction.atomic():
-                QuotaCategory.objects.select_for_update().get(pk=category.pk)
+                QuotaCategory.objects.select_for_update(no_key=True).get(pk=category.pk)
                 category.registrations.filter(
                     status__in=(Status.WAITLISTED, Status.OFFERED, Status.APPLIED)
                 ).update(
@@ -429,7 +432,7 @@ def cancel_training(actor, training: Training, reason: str, now=None) -> int:
         if locked.status in (TStatus.FINISHED, TStatus.CANCELLED):
             raise Conflict(_("Pelatihan ini sudah selesai atau sudah dibatalkan."))
         for category in training.categories.all():
-            QuotaCategory.objects.select_for_update().get(pk=category.pk)
+            QuotaCategory.objects.select_for_update(no_key=True).get(pk=category.pk)
         registrations = list(
             training.registrations.filter(status__in=Registration.ACTIVE).select_related(
                 "training__agency", "category", "user"
@@ -720,7 +723,7 @@ def register(
                 _tell(registration, notices.applied(registration), "applied")
             else:
                 # --- the seat lock: held from here to commit; keep this block short ---
-                QuotaCategory.objects.select_for_update().get(pk=category.pk)
+                QuotaCategory.objects.select_for_update(no_key=True).get(pk=category.pk)
                 counts = _seat_counts(category.pk)
                 if counts["held"] < category.seats and counts["waiting"] == 0:
                     registration.status = Status.CONFIRMED
@@ -767,10 +770,10 @@ def _least_full(categories: list[QuotaCategory]) -> QuotaCategory:
 
 def _lock(registration: Registration) -> Registration:
     """Take the category's seat lock and re-read the registration under it."""
-    QuotaCategory.objects.select_for_update().get(pk=registration.category_id)
+    QuotaCategory.objects.select_for_update(no_key=True).get(pk=registration.category_id)
     return (
         Registration.objects.select_related("training__agency", "category", "user")
-        .select_for_update(of=("self",) if _supports_of() else ())
+        .select_for_update(no_key=True, of=("self",) if _supports_of() else ())
         .get(pk=registration.pk)
     )
 
@@ -838,7 +841,9 @@ def _offer_free_seats(category: QuotaCategory, now: datetime) -> list[Registrati
 def fill_from_waitlist(category_id: int, now=None) -> list[Registration]:
     """Offer a category's free seats to its queue (after seats were added)."""
     with transaction.atomic():
-        category = QuotaCategory.objects.select_for_update().filter(pk=category_id).first()
+        category = (
+            QuotaCategory.objects.select_for_update(no_key=True).filter(pk=category_id).first()
+        )
         if category is None:
             return []
         return _offer_free_seats(category, _now(now))
@@ -966,7 +971,7 @@ def expire_offers(now=None) -> int:
     expired = 0
     for category_id in category_ids:
         with transaction.atomic():
-            category = QuotaCategory.objects.select_for_update().get(pk=category_id)
+            category = QuotaCategory.objects.select_for_update(no_key=True).get(pk=category_id)
             gone = list(
                 category.registrations.filter(
                     status=Status.OFFERED, offer_expires_at__lte=now
@@ -1008,7 +1013,7 @@ def decide_applications(
         for registration in chosen:
             by_category.setdefault(registration.category_id, []).append(registration)
         for category_id, group in sorted(by_category.items()):
-            category = QuotaCategory.objects.select_for_update().get(pk=category_id)
+            category = QuotaCategory.objects.select_for_update(no_key=True).get(pk=category_id)
             fresh = list(
                 Registration.objects.filter(pk__in=[r.pk for r in group]).select_related(
                     "training__agency", "category", "user"
@@ -1122,9 +1127,10 @@ def check_in(
     was; a ticket that does not belong here raises CheckinRefused with the reason."""
     require_manager(actor, session.training)
     now = _now(now)
-    code = normalise(code or "")
+    code = normalise((code or "").replace("\x00", ""))
     if "/" in code:  # a scanned link: the code is its last part
         code = code.rstrip("/").rsplit("/", 1)[-1]
+    code = code[:16]
     registration = (
         Registration.objects.select_related("training", "category").filter(ticket_code=code).first()
         if code

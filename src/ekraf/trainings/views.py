@@ -712,7 +712,7 @@ def _participant_action(request, training):
     """Row buttons send action="checkin:<registration>:<session>" or "undo:<attendance>";
     bulk buttons (selection mode) send confirm/waitlist/reject with the ticked ids;
     the participant page sends action="cancel" with a reason."""
-    action, _sep, target = (request.POST.get("action") or "").partition(":")
+    action, _sep, target = (request.POST.get("action") or "").replace("\x00", "").partition(":")
     try:
         if action == "checkin":
             registration_id, _sep, session_id = target.partition(":")
@@ -757,6 +757,8 @@ def manage_participant(request, public_id, registration_id):
         training.registrations.select_related("category", "kelurahan__parent", "user")
         .filter(public_id=registration_id)
         .first()
+        if selectors.is_public_id(registration_id)
+        else None
     )
     if registration is None:
         raise Http404
