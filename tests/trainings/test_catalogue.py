@@ -177,3 +177,18 @@ def test_home_panel_query_count_is_constant(client, diskominfo):
     with CaptureQueriesContext(connection) as many:
         client.get("/")
     assert len(one.captured_queries) == len(many.captured_queries)
+
+
+def test_junk_in_urls_and_queries_is_a_4xx_not_a_5xx(client, organiser, training):
+    """NUL bytes and malformed ids never reach the database (PostgreSQL would refuse them)."""
+    assert client.get("/pelatihan/", {"q": "a\x00b", "agency": "\x00"}).status_code == 200
+    assert client.get("/pelatihan/%00/").status_code == 404
+    assert client.get("/pelatihan/tiket/%00/").status_code in (302, 404)
+    client.force_login(organiser)
+    assert client.get("/kelola/pelatihan/", {"q": "\x00"}).status_code == 200
+    url = reverse("trainings:manage_participants", args=[training.public_id])
+    assert client.get(url, {"q": "\x00"}).status_code == 200
+    assert client.post(url, {"action": "checkin:\x00:\x00"}).status_code == 302
+    assert client.get(f"/kelola/pelatihan/{training.public_id}/peserta/%00/").status_code == 404
+    assert client.get("/api/v1/trainings", {"q": "\x00"}).status_code == 400
+    assert client.get("/api/v1/trainings/%00").status_code == 404

@@ -12,6 +12,7 @@ from typing import Literal
 from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import field_validator
@@ -49,7 +50,7 @@ class In(Schema):
     @classmethod
     def _no_nul(cls, value):
         if isinstance(value, str) and "\x00" in value:
-            raise ValueError("Karakter NUL tidak diperbolehkan.")
+            raise ValueError(_("Karakter NUL tidak diperbolehkan."))
         return value
 
 
@@ -311,7 +312,7 @@ def _registration_out(registration: Registration) -> RegistrationOut:
 
 def _load_training(training_id: str) -> Training:
     if not selectors.is_public_id(training_id):
-        raise NotFound("Pelatihan tidak ditemukan.")
+        raise NotFound(_("Pelatihan tidak ditemukan."))
     training = (
         Training.objects.select_related("agency")
         .prefetch_related(Prefetch("sessions", queryset=Session.objects.select_related("space")))
@@ -319,7 +320,7 @@ def _load_training(training_id: str) -> Training:
         .first()
     )
     if training is None:
-        raise NotFound("Pelatihan tidak ditemukan.")
+        raise NotFound(_("Pelatihan tidak ditemukan."))
     return training
 
 
@@ -354,7 +355,7 @@ def list_trainings(
     mine: bool = False,
 ):
     if "\x00" in q or "\x00" in agency:
-        raise DomainError("Karakter NUL tidak diperbolehkan.", code="invalid")
+        raise DomainError(_("Karakter NUL tidak diperbolehkan."), code="invalid")
     viewer = _viewer(request)
     if mine:
         if viewer is None:
@@ -377,7 +378,7 @@ def list_trainings(
 def create_training(request, payload: TrainingIn):
     agency = Agency.objects.filter(code=payload.agency).first()
     if agency is None:
-        raise NotFound("Perangkat daerah tidak ditemukan.", field="agency")
+        raise NotFound(_("Perangkat daerah tidak ditemukan."), field="agency")
     spaces = {
         s.code: s
         for s in Space.objects.filter(code__in=[x.space for x in payload.sessions if x.space])
@@ -385,7 +386,9 @@ def create_training(request, payload: TrainingIn):
     sessions = []
     for s in payload.sessions:
         if s.space and s.space not in spaces:
-            raise NotFound(f"Ruang '{s.space}' tidak ditemukan.", field="sessions")
+            raise NotFound(
+                _("Ruang '%(code)s' tidak ditemukan.") % {"code": s.space}, field="sessions"
+            )
         sessions.append(
             services.SessionInput(
                 starts_at=s.starts_at,
@@ -429,7 +432,7 @@ def get_training(request, training_id: str):
     if training.status == Training.Status.DRAFT and not permissions.can_manage_training(
         viewer, training
     ):
-        raise NotFound("Pelatihan tidak ditemukan.")
+        raise NotFound(_("Pelatihan tidak ditemukan."))
     return _training_out(training, viewer)
 
 
@@ -445,14 +448,14 @@ def register(request, training_id: str, payload: RegistrationIn):
     if training.status == Training.Status.DRAFT and not permissions.can_manage_training(
         actor, training
     ):
-        raise NotFound("Pelatihan tidak ditemukan.")
+        raise NotFound(_("Pelatihan tidak ditemukan."))
     user = actor
     if payload.creator_id:
         from ekraf.creators.models import CreatorProfile
 
         permissions.require(
             permissions.can_register_others(actor, training),
-            "Hanya penyelenggara pelatihan ini yang bisa mendaftarkan orang lain.",
+            _("Hanya penyelenggara pelatihan ini yang bisa mendaftarkan orang lain."),
         )
         profile = (
             CreatorProfile.objects.select_related("user")
@@ -460,7 +463,7 @@ def register(request, training_id: str, payload: RegistrationIn):
             .first()
         )
         if profile is None:
-            raise NotFound("Pelaku ekraf tidak ditemukan.", field="creator_id")
+            raise NotFound(_("Pelaku ekraf tidak ditemukan."), field="creator_id")
         user = profile.user
     defaults = services.applicant_defaults(user)
     kelurahan = defaults.get("kelurahan")
@@ -469,7 +472,7 @@ def register(request, training_id: str, payload: RegistrationIn):
             code=payload.kelurahan, level=Region.Level.VILLAGE
         ).first()
         if kelurahan is None:
-            raise NotFound("Kelurahan tidak ditemukan.", field="kelurahan")
+            raise NotFound(_("Kelurahan tidak ditemukan."), field="kelurahan")
 
     def pick(name, fallback=""):
         value = getattr(payload, name)
@@ -490,7 +493,7 @@ def register(request, training_id: str, payload: RegistrationIn):
     if payload.category_id is not None:
         category = QuotaCategory.objects.filter(pk=payload.category_id, training=training).first()
         if category is None:
-            raise NotFound("Kategori tidak ditemukan pada pelatihan ini.", field="category_id")
+            raise NotFound(_("Kategori tidak ditemukan pada pelatihan ini."), field="category_id")
     registration = services.register(actor, training, applicant, category=category, user=user)
     return Status(201, _registration_out(registration))
 
@@ -520,7 +523,7 @@ def check_in(request, payload: CheckinIn):
         else None
     )
     if session is None:
-        raise NotFound("Sesi tidak ditemukan.", field="session_id")
+        raise NotFound(_("Sesi tidak ditemukan."), field="session_id")
     result = services.check_in(
         request.auth, session, payload.ticket_code, method=Attendance.Method.SCAN
     )

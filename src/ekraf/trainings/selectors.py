@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ekraf.accounts import permissions
 from ekraf.core import ids
@@ -181,7 +182,7 @@ def categories_with_counts(training: Training) -> list[QuotaCategory]:
 def training_for_public(public_id: str, user=None) -> Training:
     """A training anyone may see (drafts only to its organisers)."""
     if not is_public_id(public_id):
-        raise NotFound("Pelatihan tidak ditemukan.")
+        raise NotFound(_("Pelatihan tidak ditemukan."))
     training = (
         Training.objects.select_related("agency")
         .prefetch_related(
@@ -192,16 +193,16 @@ def training_for_public(public_id: str, user=None) -> Training:
         .first()
     )
     if training is None:
-        raise NotFound("Pelatihan tidak ditemukan.")
+        raise NotFound(_("Pelatihan tidak ditemukan."))
     if training.status == TStatus.DRAFT and not permissions.can_manage_training(user, training):
-        raise NotFound("Pelatihan tidak ditemukan.")
+        raise NotFound(_("Pelatihan tidak ditemukan."))
     return training
 
 
 def training_for_manager(user, public_id: str) -> Training:
     """A training the user organises; another agency's training is refused (403)."""
     if not is_public_id(public_id):
-        raise NotFound("Pelatihan tidak ditemukan.")
+        raise NotFound(_("Pelatihan tidak ditemukan."))
     training = (
         Training.objects.select_related("agency")
         .prefetch_related(
@@ -212,7 +213,7 @@ def training_for_manager(user, public_id: str) -> Training:
         .first()
     )
     if training is None:
-        raise NotFound("Pelatihan tidak ditemukan.")
+        raise NotFound(_("Pelatihan tidak ditemukan."))
     permissions.require(
         permissions.can_manage_training(user, training),
         "Pelatihan ini milik perangkat daerah lain; Anda tidak bisa mengelolanya.",
@@ -224,7 +225,7 @@ def session_of(training: Training, session_public_id: str) -> Session:
     for session in training.sessions.all():
         if session.public_id == session_public_id:
             return session
-    raise NotFound("Sesi tidak ditemukan.")
+    raise NotFound(_("Sesi tidak ditemukan."))
 
 
 def organiser_trainings(user, status: str = "", q: str = "") -> QuerySet:
@@ -259,27 +260,27 @@ def my_registrations(user) -> list[Registration]:
 
 def registration_for(user, public_id: str) -> Registration:
     if not is_public_id(public_id):
-        raise NotFound("Tiket tidak ditemukan.")
+        raise NotFound(_("Tiket tidak ditemukan."))
     registration = (
         Registration.objects.select_related("training__agency", "category", "kelurahan", "user")
         .filter(public_id=public_id)
         .first()
     )
     if registration is None or not permissions.can_view_registration(user, registration):
-        raise NotFound("Tiket tidak ditemukan.")
+        raise NotFound(_("Tiket tidak ditemukan."))
     return registration
 
 
 def registration_by_public_id(public_id: str) -> Registration:
     if not is_public_id(public_id):
-        raise NotFound("Pendaftaran tidak ditemukan.")
+        raise NotFound(_("Pendaftaran tidak ditemukan."))
     registration = (
         Registration.objects.select_related("training__agency", "category", "kelurahan", "user")
         .filter(public_id=public_id)
         .first()
     )
     if registration is None:
-        raise NotFound("Pendaftaran tidak ditemukan.")
+        raise NotFound(_("Pendaftaran tidak ditemukan."))
     return registration
 
 
