@@ -128,3 +128,23 @@ def test_personal_data_export_and_erase(organiser, training, diskominfo):
     )
     assert held.status == "cancelled"  # a seat still to come is given up …
     assert waiting.status == "offered"  # … and offered to the next person
+
+
+def test_deleting_an_account_keeps_the_rows_and_frees_the_seat(diskominfo):
+    from ekraf.creators import services as creator_services
+    from tests import factories
+
+    t = tf.training(diskominfo, categories=(("Umum", 1),))
+    person = tf.person()
+    mine = tf.register(t, person, full_name="Laras Ayu", phone="081234567891")
+    nxt = tf.register(t)
+    creator_services.delete_account(person, factories.PASSWORD)
+    mine.refresh_from_db()
+    nxt.refresh_from_db()
+    assert (mine.full_name, mine.email, mine.phone, mine.status) == (
+        "Laras Ayu",
+        "",
+        "",
+        "cancelled",
+    )
+    assert nxt.status == "offered"
