@@ -289,6 +289,7 @@ EKRAF_CITY_DATA_DIR = Path(
     env("EKRAF_CITY_DATA_DIR", str(PACKAGE_DIR / "core" / "data" / "kota-malang"))
 )
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 200
 
 # --- E-certificates (credentials app) ---------------------------------------------------------
 # Signing keys live outside the repository: Ed25519 keys for QR tokens and Open Badges, and the

@@ -65,3 +65,11 @@ def test_personal_media_is_not_served_raw(client):
 def test_request_id_is_echoed(client):
     response = client.get("/healthz", HTTP_X_REQUEST_ID="abc-123")
     assert response["X-Request-ID"] == "abc-123"
+
+
+def test_values_the_database_cannot_hold_are_a_400(client, city):
+    """A NUL byte reaches PostgreSQL as a DataError: the client's mistake, so 4xx, not 5xx."""
+    response = client.get("/api/v1/regions", {"parent": "35.73\x00"})
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:  # SQLite stores NUL happily and simply finds nothing
+        assert response.json() == []

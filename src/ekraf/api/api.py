@@ -3,6 +3,7 @@
 from csp.decorators import csp_update
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -24,6 +25,12 @@ api = NinjaAPI(
 
 def _error(request, status: int, code: str, message: str, **extra):
     return api.create_response(request, {"code": code, "detail": message, **extra}, status=status)
+
+
+@api.exception_handler(DataError)
+def on_data_error(request, exc: DataError):
+    """Values the database cannot hold (NUL bytes, out-of-range numbers) are the client's error."""
+    return _error(request, 400, "invalid", "Data yang dikirim tidak dapat diproses.")
 
 
 @api.exception_handler(DomainError)
