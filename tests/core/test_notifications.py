@@ -48,7 +48,7 @@ def test_failure_is_recorded_and_the_sweep_retries(creator_user, settings, monke
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr(notifications, "send_mail", broken)
+    monkeypatch.setattr(notifications.EmailMessage, "send", broken)
     assert notifications.send_pending() == 0
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING
@@ -62,3 +62,20 @@ def test_failure_is_recorded_and_the_sweep_retries(creator_user, settings, monke
 def test_deleted_accounts_are_not_written_to(creator_user):
     creator_user.is_active = False
     assert notifications.notify(kind="t", subject="s", body="b", user=creator_user) is None
+
+
+def build_attachments(arg):
+    return [(f"lampiran-{arg}.txt", b"isi", "text/plain")]
+
+
+def test_attachments_are_built_by_the_worker_when_sending(creator_user):
+    message = notifications.notify(
+        kind="t",
+        subject="s",
+        body="b",
+        user=creator_user,
+        attach=("tests.core.test_notifications.build_attachments", "X1"),
+    )
+    assert not mail.outbox
+    assert notifications.deliver(message.pk)
+    assert mail.outbox[0].attachments == [("lampiran-X1.txt", "isi", "text/plain")]

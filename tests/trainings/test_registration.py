@@ -231,6 +231,17 @@ def test_confirmation_email_carries_code_and_a_ticket_link_that_works_without_lo
     message = mail.outbox[-1]
     assert message.to == [r.user.email]
     assert r.ticket_code in message.body
+    # The ticket itself travels with the e-mail: its QR (which decodes to the code) and PDF.
+    files = {name: (content, mimetype) for name, content, mimetype in message.attachments}
+    png, mimetype = files[f"tiket-{r.ticket_code}.png"]
+    assert mimetype == "image/png"
+    import zxingcpp
+    from PIL import Image
+
+    assert [c.text for c in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))] == [r.ticket_code]
+    pdf_bytes, mimetype = files[f"tiket-{r.ticket_code}.pdf"]
+    assert mimetype == "application/pdf"
+    assert "Dewi Anggraini" in PdfReader(io.BytesIO(pdf_bytes)).pages[0].extract_text()
     link = next(w for w in message.body.split() if "/pelatihan/t/" in w)
     path = link.replace("http://127.0.0.1:8000", "")
     page = client.get(path)

@@ -190,6 +190,10 @@ class OutboxMessage(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     wa_text = models.TextField(blank=True)
+    # Attachments are built when the message is sent, by the worker, not when it is queued:
+    # a dotted path to a function (arg) -> [(filename, bytes, mimetype)], and its argument.
+    attach_with = models.CharField(max_length=200, blank=True)
+    attach_arg = models.CharField(max_length=64, blank=True)
     dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

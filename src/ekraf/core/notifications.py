@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .models import OutboxMessage
 
@@ -37,8 +38,14 @@ def notify(
     phone: str = "",
     wa_text: str = "",
     dedupe_key: str = "",
+    attach: tuple[str, str] | None = None,
 ) -> OutboxMessage | None:
-    """Queue one message. With `dedupe_key`, the same notice is never queued twice."""
+    """Queue one message. With `dedupe_key`, the same notice is never queued twice.
+
+    `attach` is (dotted path of a function, its argument); the worker calls it when sending
+    and attaches the files it returns, so nothing heavy happens in the user's request.
+    """
+    attach_with, attach_arg = attach or ("", "")
     email = email or (getattr(user, "email", "") if user is not None else "")
     if user is not None and not getattr(user, "is_active", True):
         return None  # a deleted account is not written to
@@ -53,6 +60,8 @@ def notify(
                 "subject": subject[:200],
                 "body": body,
                 "wa_text": wa_text or body,
+                "attach_with": attach_with,
+                "attach_arg": str(attach_arg),
             },
         )
         if not created:
@@ -66,6 +75,8 @@ def notify(
             subject=subject[:200],
             body=body,
             wa_text=wa_text or body,
+            attach_with=attach_with,
+            attach_arg=str(attach_arg),
         )
     transaction.on_commit(lambda: _enqueue(message.pk))
     return message
@@ -93,12 +104,13 @@ def deliver(message_id: int) -> bool:
             message.save(update_fields=["status", "error", "attempts"])
             return False
         try:
-            send_mail(
-                subject=message.subject,
-                message=message.body,
-                from_email=None,
-                recipient_list=[message.to_email],
-            )
+            email = EmailMessage(subject=message.subject, body=message.body, to=[message.to_email])
+            if message.attach_with:
+                for filename, content, mimetype in import_string(message.attach_with)(
+                    message.attach_arg
+                ):
+                    email.attach(filename, content, mimetype)
+            email.send()
         except Exception as exc:  # noqa: BLE001 - recorded, retried by the sweep
             message.error = f"{exc.__class__.__name__}: {exc}"[:500]
             if message.attempts >= 5:

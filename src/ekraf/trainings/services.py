@@ -75,6 +75,8 @@ def _dedupe(registration: Registration, event: str) -> str:
 
 
 def _tell(registration: Registration, notice: notices.Notice, event: str) -> None:
+    # A confirmation carries the ticket itself (QR image and PDF), built by the worker.
+    with_ticket = registration.status == Status.CONFIRMED and event in TICKET_EVENTS
     notify(
         kind=notice.kind,
         subject=notice.subject,
@@ -84,7 +86,14 @@ def _tell(registration: Registration, notice: notices.Notice, event: str) -> Non
         email=registration.email,
         phone=registration.phone,
         dedupe_key=_dedupe(registration, event),
+        attach=("ekraf.trainings.tickets.email_attachments", registration.public_id)
+        if with_ticket
+        else None,
     )
+
+
+# Events whose message confirms a seat: these e-mails carry the ticket.
+TICKET_EVENTS = frozenset({Status.CONFIRMED.value, "promoted", "accepted"})
 
 
 def require_manager(actor, training: Training) -> None:

@@ -122,3 +122,27 @@ def ticket_pdf(registration, sessions, platform_name: str) -> bytes:
     ]
     doc.build(story)
     return out.getvalue()
+
+
+def email_attachments(public_id: str) -> list[tuple[str, bytes, str]]:
+    """The ticket as e-mail attachments (QR image and PDF), built by the worker when the
+    confirmation is sent; nothing if the seat was given up in the meantime."""
+    from ekraf.core.selectors import current_city
+
+    from .models import Registration
+
+    registration = (
+        Registration.objects.select_related("training__agency", "category")
+        .filter(public_id=public_id, status=Registration.Status.CONFIRMED)
+        .first()
+    )
+    if registration is None:
+        return []
+    sessions = list(registration.training.sessions.select_related("space"))
+    city = current_city()
+    pdf = ticket_pdf(registration, sessions, city.platform_name if city else "Ekraf")
+    code = registration.ticket_code
+    return [
+        (f"tiket-{code}.png", qr_png(code), "image/png"),
+        (f"tiket-{code}.pdf", pdf, "application/pdf"),
+    ]
