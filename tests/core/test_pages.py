@@ -17,6 +17,11 @@ def test_home_works_before_the_city_is_loaded(client):
     assert client.get("/").status_code == 200
 
 
+def test_indonesian_even_for_browsers_set_to_english(client, city):
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="id"' in body
+
+
 def test_english_switch(client, city):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302

@@ -44,3 +44,19 @@ class RequestIdMiddleware:
             return response
         finally:
             _request_id.reset(token)
+
+
+class IndonesianByDefaultMiddleware:
+    """Indonesian unless the person chose English with the language switch.
+
+    Many phones in Indonesia run their system in English; a city's platform still speaks
+    Indonesian first, so the browser's Accept-Language is not used to pick the language — only
+    the choice stored by the switch (the language cookie).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
