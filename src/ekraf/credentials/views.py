@@ -158,7 +158,7 @@ def wallet(request):
     for cert in selectors.wallet(request.user):
         verify_url = settings.BASE_URL + reverse("credentials:verify_code", args=[cert.code])
         share_text = _(
-            "Saya memperoleh e-sertifikat {kind} \u201c{training}\u201d dari {agency}. "
+            "Saya memperoleh e-sertifikat {kind} “{training}” dari {agency}. "
             "Periksa keasliannya: {url}"
         ).format(
             kind=cert.get_kind_display().lower(),
