@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install install-test lint format e2e bench clean
+.PHONY: run test install install-test lint format e2e bench messages clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ lint: install-test
 format: install-test
 	$(PY) -m ruff check --fix src tests
 	$(PY) -m ruff format src tests
+
+# Developers only (needs GNU gettext: apt-get install gettext): refresh the English catalogue
+# src/ekraf/locale/en/LC_MESSAGES/django.po from the Indonesian source strings, then translate
+# the new empty entries. tests/core/test_translations.py lists what is missing, without gettext.
+messages: install
+	cd src/ekraf && $(abspath $(PY)) -m ekraf makemessages --locale=en --no-location --no-obsolete
+	$(PY) -m ekraf compile_translations
 
 bench: install-test
 	$(PY) -m ekraf.bench $(BENCH_ARGS)

@@ -73,3 +73,14 @@ def _worker_keeps_the_test_connection(monkeypatch):
     monkeypatch.setattr(
         "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
     )
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request made in English leaves English active in this thread (the middleware sets the
+    language per request and never resets it): every test starts and ends in Indonesian."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
