@@ -440,7 +440,7 @@ class ScoreImportForm(StyledForm):
         label=_("Berkas CSV atau XLSX"),
         help_text=_(
             "Ekspor Google Forms (kuis) atau lembar sendiri: kolom email, nomor WhatsApp atau "
-            "kode tiket, dan kolom nilai (Score/Skor/Nilai, mis. \u201c8 / 10\u201d atau 80)."
+            "kode tiket, dan kolom nilai (Score/Skor/Nilai, mis. “8 / 10” atau 80)."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
