@@ -419,3 +419,25 @@ def test_verification_in_english(certificate):
     # The same page without the switch stays Indonesian.
     indonesian = Client().get(reverse("credentials:verify_code", args=[certificate.code]))
     assert "E-sertifikat ASLI dan berlaku" in indonesian.content.decode()
+
+
+@pytest.mark.django_db
+def test_indonesian_stays_the_default_for_pages_and_api(city):
+    """A phone set to English does not turn the site English: only the switch does. The API
+    keeps its Indonesian messages too."""
+    client = Client(headers={"accept-language": "en-US,en;q=0.9"})
+    body = client.get(reverse("accounts:login")).content.decode()
+    assert 'lang="id"' in body and "Lupa kata sandi?" in body and "Forgot" not in body
+    api = client.post(
+        "/api/v1/auth/token",
+        {"username": "tidak-ada", "password": "salah"},
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert api.json()["detail"] == "Nama pengguna atau kata sandi salah."
+    assert translation.get_language() == "id"
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Forgot your password?" in client.get(reverse("accounts:login")).content.decode()
+    client.post(reverse("set_language"), {"language": "id", "next": "/"})
+    assert "Lupa kata sandi?" in client.get(reverse("accounts:login")).content.decode()
