@@ -78,3 +78,17 @@ def test_values_the_database_cannot_hold_are_a_400(client, city):
     assert response.status_code in (200, 400)
     if response.status_code == 200:  # SQLite stores NUL happily and simply finds nothing
         assert response.json() == []
+
+
+def test_dates_follow_the_language_on_pages_but_not_on_documents():
+    from datetime import date
+
+    from django.utils import translation
+
+    from ekraf.core.templatetags.ekraf import tanggal, tanggal_dokumen
+
+    day = date(2024, 1, 25)
+    assert tanggal(day) == "25 Januari 2024"
+    with translation.override("en"):
+        assert tanggal(day) == "25 January 2024"
+        assert tanggal_dokumen(day) == "25 Januari 2024"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from ekraf.core.templatetags.ekraf import tanggal_dokumen
 from ekraf.trainings import services
 from tests import factories
 from tests.trainings import factories as tf
@@ -60,6 +61,19 @@ def test_attendance_sheet_lists_confirmed_people_with_times(client, organiser, t
     assert "Komunitas Kreator Malang" in text and "Dinoyo" in text  # origin column
     assert "Tanda tangan" in text
     assert "Malang," in text  # place and date of signing, from the city's data
+
+
+def test_papers_stay_indonesian_when_the_organiser_reads_in_english(
+    client, organiser, training, filled
+):
+    client.force_login(organiser)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    session = filled["first"]
+    url = reverse("trainings:manage_attendance_sheet", args=[training.public_id, session.public_id])
+    text = pdf_text(client.get(url).content)
+    month_id = tanggal_dokumen(session.starts_at).split()[1]
+    assert month_id in text
+    assert "DAFTAR HADIR PESERTA" in text
 
 
 def test_attendance_sheet_of_a_long_training_runs_over_pages(client, organiser, diskominfo):

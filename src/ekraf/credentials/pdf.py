@@ -23,7 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from ekraf.core.templatetags.ekraf import MONTHS_ID, tanggal
+from ekraf.core.templatetags.ekraf import MONTHS_ID, tanggal_dokumen
 
 from .models import Certificate, Kind
 
@@ -88,12 +88,12 @@ def date_range(start, end) -> str:
     if not start:
         return ""
     if not end or end == start:
-        return tanggal(start)
+        return tanggal_dokumen(start)
     if (start.year, start.month) == (end.year, end.month):
         return f"{start.day}\u2013{end.day} {MONTHS_ID[end.month - 1]} {end.year}"
     if start.year == end.year:
-        return f"{start.day} {MONTHS_ID[start.month - 1]} \u2013 {tanggal(end)}"
-    return f"{tanggal(start)} \u2013 {tanggal(end)}"
+        return f"{start.day} {MONTHS_ID[start.month - 1]} \u2013 {tanggal_dokumen(end)}"
+    return f"{tanggal_dokumen(start)} \u2013 {tanggal_dokumen(end)}"
 
 
 def _centred(c, text: str, y: float, font: str, size: float, max_width: float = 720) -> None:
@@ -233,9 +233,9 @@ def render(cert: Certificate, *, qr, logo_name: str, city_name: str, verify_url:
 
     # Signatories (one or two); place and date above the right-most.
     signing = (
-        f"{cert.signing_place}, {tanggal(cert.issued_on)}"
+        f"{cert.signing_place}, {tanggal_dokumen(cert.issued_on)}"
         if cert.signing_place
-        else tanggal(cert.issued_on)
+        else tanggal_dokumen(cert.issued_on)
     )
     people = cert.signatories[:2]
     centres = [690] if len(people) <= 1 else [480, 690]

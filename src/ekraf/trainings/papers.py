@@ -24,7 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ekraf.core.templatetags.ekraf import jam, tanggal
+from ekraf.core.templatetags.ekraf import jam, tanggal_dokumen
 
 from .notices import place_of
 
@@ -79,7 +79,7 @@ def _doc(out, title: str, author: str) -> SimpleDocTemplate:
 
 
 def _signature(city_short_name: str, signer: str, role: str = "Penyelenggara,"):
-    today = tanggal(timezone.localdate())
+    today = tanggal_dokumen(timezone.localdate())
     place = f"{city_short_name}, {today}" if city_short_name else today
     block = Table(
         [
@@ -131,7 +131,10 @@ def attendance_sheet_pdf(session, rows, *, city_short_name: str, signer: str = "
                 ],
                 [
                     P("Hari, tanggal", "base"),
-                    P(f": {_weekday(session.starts_at)}, {tanggal(session.starts_at)}", "base"),
+                    P(
+                        f": {_weekday(session.starts_at)}, {tanggal_dokumen(session.starts_at)}",
+                        "base",
+                    ),
                 ],
                 [
                     P("Waktu", "base"),
@@ -204,9 +207,9 @@ def report_pdf(data, *, city_short_name: str, signer: str = "") -> bytes:
     first, last = (data.sessions[0], data.sessions[-1]) if data.sessions else (None, None)
     dates = "—"
     if first:
-        dates = tanggal(first.starts_at)
-        if tanggal(last.starts_at) != dates:
-            dates += f" s.d. {tanggal(last.starts_at)}"
+        dates = tanggal_dokumen(first.starts_at)
+        if tanggal_dokumen(last.starts_at) != dates:
+            dates += f" s.d. {tanggal_dokumen(last.starts_at)}"
     rule = f"hadir minimal {t.completion_min_attendance}% sesi"
     if t.completion_min_post_test is not None:
         rule += f", post-test minimal {_num(t.completion_min_post_test)}"
@@ -253,7 +256,7 @@ def report_pdf(data, *, city_short_name: str, signer: str = "") -> bytes:
     story.append(P("3. Kehadiran", "h2"))
     rows = [["Sesi", "Tanggal", "Hadir", "Dari terkonfirmasi"]]
     for i, (session, n) in enumerate(data.attendance, start=1):
-        rows.append([f"Sesi {i}", tanggal(session.starts_at), n, data.confirmed])
+        rows.append([f"Sesi {i}", tanggal_dokumen(session.starts_at), n, data.confirmed])
     story.append(_grid(rows, [30, 45, 25, 40]))
     story.append(P(f"Tingkat kehadiran: {_pct(data.attendance_rate)}.", "base"))
     story.append(P("4. Hasil belajar dan kelulusan", "h2"))

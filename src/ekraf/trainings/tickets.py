@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from ekraf.core.ids import group
-from ekraf.core.templatetags.ekraf import jam, tanggal
+from ekraf.core.templatetags.ekraf import jam, tanggal_dokumen
 
 from .notices import place_of
 
@@ -107,7 +107,7 @@ def ticket_pdf(registration, sessions, platform_name: str) -> bytes:
     ]
     for session in sessions:
         line = (
-            f"{tanggal(session.starts_at)}, {jam(session.starts_at)}–{jam(session.ends_at)} WIB"
+            f"{tanggal_dokumen(session.starts_at)}, {jam(session.starts_at)}–{jam(session.ends_at)} WIB"
             f" · {place_of(session)}"
         )
         story.append(Paragraph(escape(line), s["base"]))

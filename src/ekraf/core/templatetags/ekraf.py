@@ -4,6 +4,7 @@ from urllib.parse import quote, urlencode
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -13,14 +14,37 @@ MONTHS_ID = [
 ]  # fmt: skip
 
 
+MONTHS_EN = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+
+
+def _local(value):
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        return timezone.localtime(value)
+    return value
+
+
 @register.filter
-def tanggal(value) -> str:
-    """'25 Januari 2024' in Indonesian, whatever the active language (official documents)."""
+def tanggal_dokumen(value) -> str:
+    """'25 Januari 2024', always Indonesian: for official papers (certificates, attendance
+    sheets, tickets), which stay Indonesian whatever language the person reading the page chose."""
     if not value:
         return ""
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
-        value = timezone.localtime(value)
+    value = _local(value)
     return f"{value.day} {MONTHS_ID[value.month - 1]} {value.year}"
+
+
+@register.filter
+def tanggal(value) -> str:
+    """'25 Januari 2024' on pages and in messages; '25 January 2024' when English is chosen."""
+    if not value:
+        return ""
+    if (get_language() or "id").startswith("en"):
+        value = _local(value)
+        return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+    return tanggal_dokumen(value)
 
 
 @register.filter
