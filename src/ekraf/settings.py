@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, so its 404 page has the user, messages and the security headers like any page.
+    "ekraf.core.middleware.NulCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "ekraf.urls"

@@ -6,6 +6,8 @@ import re
 import time
 import uuid
 
+from django.http import QueryDict
+
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 log = logging.getLogger("ekraf.request")
@@ -60,3 +62,47 @@ class IndonesianByDefaultMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class NulCharactersMiddleware:
+    """NUL characters in the address never reach a view.
+
+    PostgreSQL cannot store or even compare text holding NUL: any such value that reached a
+    query (a code or id from the URL, a search term) raised DataError, a 500, on nearly every
+    page and API endpoint. No object has a NUL in its identifier, so such a path is 404. In a
+    page's query string (a search box, a filter) a NUL means nothing and is dropped; the API
+    answers 400, so integrations learn they sent something wrong.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        api = request.path.startswith("/api/")
+        if "\x00" in request.path:
+            return _refuse(request, api, 404)
+        if any("\x00" in key or "\x00" in "".join(values) for key, values in request.GET.lists()):
+            if api:
+                return _refuse(request, api, 400)
+            clean = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                clean.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            clean._mutable = False
+            request.GET = clean
+        return self.get_response(request)
+
+
+def _refuse(request, api: bool, status: int):
+    from django.http import JsonResponse
+    from django.utils.translation import gettext as _
+
+    from .views import error_400, error_404
+
+    if api:
+        if status == 404:
+            return JsonResponse(
+                {"code": "not_found", "detail": _("Data tidak ditemukan.")}, status=404
+            )
+        message = _("Alamat berisi karakter yang tidak sah.")
+        return JsonResponse({"code": "invalid", "detail": message}, status=400)
+    return error_404(request) if status == 404 else error_400(request)
