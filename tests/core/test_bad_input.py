@@ -32,3 +32,40 @@ def test_a_nul_character_in_the_address_never_reaches_the_database(client, admin
         assert response.json()["code"] == ("not_found" if status == 404 else "invalid")
     if status == 200:
         assert "\x00" not in response.wsgi_request.GET.urlencode()
+
+
+@pytest.fixture
+def certificate(settings, tmp_path, diskominfo):
+    from ekraf.credentials import keys
+    from ekraf.credentials.models import Certificate
+    from tests.credentials import factories as cf
+
+    settings.CREDENTIAL_KEYS_DIR = tmp_path / "keys"
+    keys.forget()
+    keys.init()
+    training = cf.training(diskominfo)
+    cf.registration(training)
+    cf.issue(training)
+    yield Certificate.objects.get()
+    keys.forget()
+
+
+def test_a_nul_character_in_a_json_body_is_a_400(client, organiser, certificate):
+    from ekraf.accounts import services as account_services
+
+    token = account_services.create_api_token(organiser, "uji")[1]
+    response = client.post(
+        f"/api/v1/certificates/{certificate.code}/revoke",
+        {"reason": "Data peserta\u0000 keliru"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 400
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "organiser\u0000", "password": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400

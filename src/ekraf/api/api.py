@@ -7,8 +7,35 @@ from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.parser import Parser
 
 from ekraf.core.errors import DomainError
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+class JsonParser(Parser):
+    """JSON bodies, refusing any string that holds a NUL character ("\\u0000").
+
+    PostgreSQL cannot store or compare such text: a NUL in a revocation reason, a log-in name
+    or a region code reached the database and came back as a 500. Ninja answers a body the
+    parser refuses with 400.
+    """
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if _has_nul(data):
+            raise ValueError("NUL character in the request body")
+        return data
+
 
 api = NinjaAPI(
     title="Ekraf API",
@@ -19,6 +46,7 @@ api = NinjaAPI(
         "halaman Akun → Token API atau lewat `POST /api/v1/auth/token`)."
     ),
     urls_namespace="api",
+    parser=JsonParser(),
     docs_decorator=csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]}),
 )
 
