@@ -65,6 +65,15 @@ def test_list_query_count_is_constant(client, organiser):
     assert count() == one
 
 
+def test_a_page_number_beyond_reach_is_422_not_a_database_error(client, organiser):
+    # The offset of page 10**30 fits no database integer: it was a 500 (SQLite and PostgreSQL).
+    headers = bearer(organiser)
+    response = client.get(f"/api/v1/creators?page={10**30}", **headers)
+    assert response.status_code == 422
+    assert client.get(f"/api/v1/creators?page_size={10**30}", **headers).status_code == 200
+    assert client.get("/api/v1/creators?page=2&page_size=100", **headers).status_code == 200
+
+
 def test_creators_and_strangers_cannot_search(client, creator_user):
     assert client.get("/api/v1/creators").status_code == 401
     response = client.get("/api/v1/creators", **bearer(creator_user))

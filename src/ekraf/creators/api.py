@@ -16,6 +16,14 @@ from .models import Channel, CreatorProfile, Pathway
 router = Router(tags=["Pelaku ekraf"])
 
 
+class Pages(PageNumberPagination):
+    """Page numbers within reach: a huge page made an offset the database cannot hold (500)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1)  # capped at NINJA_PAGINATION_MAX_PER_PAGE_SIZE
+
+
 class RegionRef(Schema):
     code: str
     name: str
@@ -103,7 +111,7 @@ class ErrorOut(Schema):
     auth=authenticated,
     summary="Cari pelaku ekraf (staf perangkat daerah, penyelenggara, administrator)",
 )
-@paginate(PageNumberPagination, page_size=25)
+@paginate(Pages, page_size=25)
 def list_creators(
     request,
     q: str = "",
