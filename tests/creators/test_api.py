@@ -147,6 +147,8 @@ def test_put_errors_are_422_in_indonesian(client, creator_user):
         json.dumps({"gender": "Z", "full_name": "   "}),
         json.dumps({"channels": [{"platform": "website", "account": "http://[::1"}]}),
         json.dumps({"channels": [{"platform": "x", "account": "@a", "followers": -5}]}),
+        json.dumps({"channels": [{"platform": "x", "account": "@a", "followers": 10**11}]}),
+        '{"channels": [{"platform": "x", "account": "@a", "followers": Infinity}]}',
     ],
 )
 def test_garbage_is_4xx_never_5xx(client, creator_user, payload):

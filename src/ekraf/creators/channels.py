@@ -241,20 +241,28 @@ def normalise(platform: str, value: str) -> NormalisedChannel:
 _COUNT = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(rb|ribu|k|jt|juta|m)?$")
 
 
+MAX_FOLLOWERS = 2_000_000_000  # within the database column (a 32-bit integer on PostgreSQL)
+
+
 def parse_followers(raw) -> int | None:
     """'12.500', '12,5 rb', '1,2jt', '3k' → an integer; blank → None; anything else ValueError."""
     if raw is None:
         return None
+    bad = ChannelError(_("Jumlah pengikut harus angka, misalnya 12500 atau 12,5rb."))
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if raw < 0:
             raise ChannelError(_("Jumlah pengikut tidak boleh negatif."))
+        if not raw <= MAX_FOLLOWERS:  # also NaN and infinity, which JSON parsers accept
+            raise bad
         return int(raw)
     text = str(raw).strip().lower().replace(" ", "")
     if not text:
         return None
-    bad = ChannelError(_("Jumlah pengikut harus angka, misalnya 12500 atau 12,5rb."))
     if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
-        return int(re.sub(r"[.,]", "", text))
+        value = int(re.sub(r"[.,]", "", text))
+        if value > MAX_FOLLOWERS:
+            raise bad
+        return value
     match = _COUNT.match(text)
     if not match:
         raise bad
@@ -263,6 +271,6 @@ def parse_followers(raw) -> int | None:
     multiplier = {"rb": 1_000, "ribu": 1_000, "k": 1_000, "jt": 1_000_000, "juta": 1_000_000}
     multiplier["m"] = 1_000_000
     value *= multiplier.get(unit or "", 1)
-    if value > 2_000_000_000:
+    if value > MAX_FOLLOWERS:
         raise bad
     return int(round(value))
