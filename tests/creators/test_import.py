@@ -159,6 +159,26 @@ def test_duplicates_against_the_registry_and_within_the_file_are_reported(client
     assert User.objects.filter(email__iexact="ada@contoh.id").count() == 1  # never merged
 
 
+def test_an_email_longer_than_a_username_is_a_row_error_not_a_failed_commit(client, organiser):
+    # The e-mail becomes the username (150 characters): PostgreSQL refused the whole commit.
+    long_email = "a" * 141 + "@contoh.id"
+    rows = [
+        cf.GOOGLE_FORMS_HEADERS,
+        cf.forms_row(1, **{"Alamat Email": long_email}),
+        cf.forms_row(2),
+    ]
+    client.force_login(organiser)
+    batch = batch_from(upload(client, cf.xlsx_bytes(rows), "peserta.xlsx"))
+    client.post(reverse("creators:import_detail", args=[batch.public_id]), mapping_post(batch))
+    batch.refresh_from_db()
+    assert (batch.valid_rows, batch.error_rows) == (1, 1)
+    assert batch.problems[0]["line"] == 2
+    assert batch.problems[0]["message"] == "Email terlalu panjang (paling banyak 150 karakter)."
+    response = client.post(reverse("creators:import_commit", args=[batch.public_id]))
+    assert response.status_code == 302
+    assert CreatorProfile.objects.filter(source="import").count() == 1
+
+
 def test_csv_with_semicolons_multiline_cells_and_windows_encoding(client, organiser):
     content = (
         "Timestamp;Nama Lengkap;Alamat Email;Kelurahan;Bio\r\n"

@@ -39,6 +39,8 @@ MAX_ROWS = 20_000
 MAX_STORED_PROBLEMS = 1_000
 SAMPLE_SIZE = 10
 CHUNK = 500
+# The e-mail is also the new account's username, whose column holds 150 characters.
+MAX_EMAIL = User._meta.get_field("username").max_length
 
 
 @dataclass(frozen=True)
@@ -376,7 +378,9 @@ def check_row(line: int, cells: list, mapping: dict[str, int], headers: list[str
     email = normalise_email(str(get("email")))
     if not email:
         bad("email", _("Email kosong."))
-    elif not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", email) or len(email) > 254:
+    elif len(email) > MAX_EMAIL:
+        bad("email", _("Email terlalu panjang (paling banyak %(n)d karakter).") % {"n": MAX_EMAIL})
+    elif not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", email):
         bad("email", _("Email tidak sah: %(v)s") % {"v": email})
     row = RowData(line=line, full_name=full_name, email=email)
     row.display_name = services.plain_text(str(get("display_name")), 80)
