@@ -1,6 +1,7 @@
 """Organisers import creators from their Google Forms spreadsheet: map, preview, commit."""
 
 import io
+import zipfile
 
 import pytest
 from django.core import mail
@@ -228,6 +229,33 @@ def test_unreadable_files_are_refused_clearly(client, organiser, content, name, 
     response = upload(client, content, name)
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def xlsx_bomb() -> bytes:
+    """A valid workbook whose shared strings unpack from ~100 KB to 110 MB."""
+    source = zipfile.ZipFile(io.BytesIO(cf.xlsx_bytes([["Nama", "Email"], ["A", "a@contoh.id"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in source.infolist():
+            if info.filename != "xl/sharedStrings.xml":
+                bomb.writestr(info, source.read(info))
+        with bomb.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
+            part.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            part.write(b"<si><t>Nama</t></si><si><t>Email</t></si><si><t>")
+            for _ in range(110):
+                part.write(b"A" * 1024 * 1024)
+            part.write(b"</t></si></sst>")
+    return out.getvalue()
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(client, organiser):
+    content = xlsx_bomb()
+    assert len(content) < 1024 * 1024  # well under the 10 MB upload limit
+    client.force_login(organiser)
+    response = upload(client, content, "pendaftar.xlsx")
+    assert response.status_code == 200
+    assert "terlalu besar setelah dibuka" in response.content.decode()
     assert not ImportBatch.objects.exists()
 
 

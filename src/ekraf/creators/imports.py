@@ -13,6 +13,7 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -35,6 +36,10 @@ from . import services
 from .models import Channel, CreatorProfile, Gender, ImportBatch, Pathway, PathwayInterest
 
 MAX_BYTES = 10 * 1024 * 1024
+# An XLSX is a zip: 10 MB of it can unpack to gigabytes (a "zip bomb"), and openpyxl keeps the
+# shared-strings part in memory even in read-only mode. The sizes the archive declares are
+# the most its members can yield (zipfile stops there), so checking them is enough.
+MAX_XLSX_UNPACKED = 100 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_STORED_PROBLEMS = 1_000
 SAMPLE_SIZE = 10
@@ -196,9 +201,29 @@ def _cell(value) -> str | datetime.date | int | float:
     return value
 
 
+def _check_unpacked_size(fh) -> None:
+    try:
+        with zipfile.ZipFile(fh) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DomainError(_("Berkas XLSX tidak bisa dibaca."), field="file") from exc
+    finally:
+        fh.seek(0)
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise DomainError(
+            _(
+                "Isi berkas XLSX terlalu besar setelah dibuka (lebih dari %(mb)d MB); "
+                "bagi menjadi beberapa berkas."
+            )
+            % {"mb": MAX_XLSX_UNPACKED // (1024 * 1024)},
+            field="file",
+        )
+
+
 def _xlsx_rows(fh) -> Iterator[tuple[int, list]]:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(fh)
     try:
         workbook = load_workbook(fh, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file
