@@ -176,6 +176,19 @@ def test_one_participant_and_the_rules_of_who_may_issue(
     assert client.get(url).status_code == 403
 
 
+@pytest.mark.parametrize("value", ["abc", "", "99999999999999999999999", "1.5", "²"])
+def test_issuing_to_a_participant_that_is_not_a_number_is_404(client, organiser, diskominfo, value):
+    training = cf.training(diskominfo)
+    cf.completers(training, 1)
+    client.force_login(organiser)
+    response = client.post(
+        reverse("credentials:manage_training", args=[training.public_id]),
+        {"action": "issue_one", "registration": value},
+    )
+    assert response.status_code == 404  # was a ValueError (500) for anything but digits
+    assert not IssuanceJob.objects.exists()
+
+
 def test_asking_twice_while_queued_returns_the_same_job(organiser, diskominfo):
     training = cf.training(diskominfo)
     cf.completers(training, 2)

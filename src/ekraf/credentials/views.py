@@ -294,9 +294,12 @@ def manage_training(request, public_id):
                 job = services.start_issuance(request.user, training)
                 return redirect("credentials:job", public_id=job.public_id)
             if action == "issue_one":
-                registration = training.registrations.filter(
-                    pk=request.POST.get("registration") or 0
-                ).first()
+                chosen = request.POST.get("registration", "")
+                registration = (
+                    training.registrations.filter(pk=int(chosen)).first()
+                    if chosen.isascii() and chosen.isdigit() and len(chosen) < 19
+                    else None
+                )
                 if registration is None:
                     raise Http404
                 job = services.start_issuance(request.user, training, registration)
