@@ -1,13 +1,18 @@
 """The PDF: what it prints, a QR that scans at 150 dpi and verifies, a PAdES signature that
 pyHanko validates and that breaks when one byte changes."""
 
+import datetime as dt
 import io
 
 import pypdfium2
 import pytest
 import zxingcpp
 from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.files.storage import default_storage
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -109,6 +114,73 @@ def test_pades_signature_is_valid_and_breaks_when_one_byte_changes(certificate):
     status = validate_pdf_signature(reader.embedded_signatures[0], trust_local_ca())
     assert not status.intact  # the document digest no longer matches
     assert not status.bottom_line  # so the signature is judged invalid
+
+
+def _ca_cert(common_name, issuer, issuer_key, key, *, ca):
+    now = dt.datetime.now(dt.UTC)
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Balai Besar Sertifikasi Elektronik"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer or subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=not ca,
+                content_commitment=not ca,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=ca,
+                crl_sign=ca,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(issuer_key, hashes.SHA256())
+    )
+
+
+def test_a_certificate_from_a_real_ca_with_a_long_chain_signs(settings, tmp_path, diskominfo):
+    """A CA's certificate travels with its chain (root, intermediate: RSA-4096 for BSrE). The
+    signature placeholder had a fixed 4 KiB, and every PDF failed with 'ByteRange payload
+    larger than expected'."""
+    root_key, mid_key, key = (rsa.generate_private_key(65537, 4096) for _ in range(3))
+    root = _ca_cert("Root CA Uji G1", None, root_key, root_key, ca=True)
+    mid = _ca_cert("CA Uji Tanda Tangan G2", root.subject, root_key, mid_key, ca=True)
+    leaf = _ca_cert("Diskominfo Kota Malang", mid.subject, mid_key, key, ca=False)
+    (tmp_path / "signer.pem").write_bytes(leaf.public_bytes(Encoding.PEM))
+    (tmp_path / "signer-key.pem").write_bytes(
+        key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    )
+    (tmp_path / "chain.pem").write_bytes(
+        mid.public_bytes(Encoding.PEM) + root.public_bytes(Encoding.PEM)
+    )
+    settings.PDF_SIGNING_CERT = str(tmp_path / "signer.pem")
+    settings.PDF_SIGNING_KEY = str(tmp_path / "signer-key.pem")
+    settings.PDF_SIGNING_CHAIN = [str(tmp_path / "chain.pem")]
+    keys.forget()
+    training = cf.training(diskominfo)
+    cf.registration(training)
+    job = cf.issue(training)
+    assert job.failed == 0, list(job.failures.values_list("reason", flat=True))
+    data = pdf_bytes(Certificate.objects.get())
+    trust = ValidationContext(
+        trust_roots=[asn1_x509.Certificate.load(root.public_bytes(Encoding.DER))]
+    )
+    status = validate_pdf_signature(PdfFileReader(io.BytesIO(data)).embedded_signatures[0], trust)
+    assert status.intact and status.valid and status.trusted and status.bottom_line
 
 
 def test_signer_none_leaves_pdfs_unsigned(settings, diskominfo):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Protocol
 
 from cryptography import x509
@@ -110,6 +110,14 @@ class _CmsTemplate:
     content_type_attr: bytes
     signing_cert_attr: bytes
 
+    @cached_property
+    def reserved_hex(self) -> int:
+        """Hex characters to reserve in the PDF for this signer's CMS: a trial signature's size
+        and a margin (ECDSA signatures vary by a few bytes). A certificate from a real CA
+        travels with its chain (BSrE: three RSA-4096 certificates, over 10 KB), so no fixed
+        size fits every installation."""
+        return 2 * (len(self.signed_data(bytes(32))) + 256)
+
     def signed_data(self, document_digest: bytes) -> bytes:
         digest_attr = _seq(_oid(OID_MESSAGE_DIGEST), _set(_octets(document_digest)))
         attrs = sorted([self.content_type_attr, digest_attr, self.signing_cert_attr])
@@ -171,8 +179,6 @@ def _cached_template(material: keys.PadesMaterial) -> _CmsTemplate:
 class LocalPadesSigner:
     """PAdES B-B with the platform's own certificate (see module docstring)."""
 
-    bytes_reserved = 8192  # hex characters: room for a 4 KiB CMS (two certificates, RSA-4096)
-
     def sign(self, pdf: bytes, *, reason: str, location: str) -> bytes:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign.fields import SigSeedSubFilter
@@ -188,7 +194,7 @@ class LocalPadesSigner:
             reason=reason,
             location=location,
             name=_subject_common_name(keys.pades_material().cert),
-            bytes_reserved=self.bytes_reserved,
+            bytes_reserved=template.reserved_hex,
         )
         coroutine.send(SigObjSetup(sig_placeholder=placeholder))
         output = io.BytesIO()
