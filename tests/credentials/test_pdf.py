@@ -2,6 +2,7 @@
 pyHanko validates and that breaks when one byte changes."""
 
 import datetime as dt
+import hashlib
 import io
 
 import pypdfium2
@@ -114,6 +115,32 @@ def test_pades_signature_is_valid_and_breaks_when_one_byte_changes(certificate):
     status = validate_pdf_signature(reader.embedded_signatures[0], trust_local_ca())
     assert not status.intact  # the document digest no longer matches
     assert not status.bottom_line  # so the signature is judged invalid
+
+
+def test_the_cms_carries_exactly_the_pades_baseline_b_signed_attributes(certificate):
+    """ETSI EN 319 142-1 B-B: content-type, message-digest and signing-certificate-v2 naming
+    the signer's certificate; no signing-time (the PDF's /M carries it). pyHanko's validator
+    checks signing-certificate-v2 only when present, so its presence is asserted here."""
+    embedded = PdfFileReader(io.BytesIO(pdf_bytes(certificate))).embedded_signatures[0]
+    assert embedded.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
+    signed_data = embedded.signed_data
+    assert signed_data["encap_content_info"]["content_type"].native == "data"
+    assert signed_data["encap_content_info"]["content"].native is None  # detached
+    signer_info = embedded.signer_info
+    attrs = {a["type"].native: a["values"] for a in signer_info["signed_attrs"]}
+    assert set(attrs) == {"content_type", "message_digest", "signing_certificate_v2"}
+    assert [v.native for v in attrs["content_type"]] == ["data"]
+    assert len(attrs["message_digest"]) == 1
+    signer = embedded.signer_cert
+    (ess,) = attrs["signing_certificate_v2"]
+    (cert_id,) = ess["certs"]
+    assert cert_id["hash_algorithm"]["algorithm"].native == "sha256"
+    assert cert_id["cert_hash"].native == hashlib.sha256(signer.dump()).digest()
+    issuer_serial = cert_id["issuer_serial"]
+    assert issuer_serial["serial_number"].native == signer.serial_number
+    assert issuer_serial["issuer"][0].chosen == signer.issuer
+    assert signer_info["sid"].chosen["serial_number"].native == signer.serial_number
+    assert signer_info["digest_algorithm"]["algorithm"].native == "sha256"
 
 
 def _ca_cert(common_name, issuer, issuer_key, key, *, ca):
