@@ -245,6 +245,9 @@ SECURE_HSTS_SECONDS = int(env("EKRAF_HSTS_SECONDS", "31536000" if HTTPS else "0"
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# How many reverse proxies (load balancer, TLS terminator) stand in front of the web processes
+# and append to X-Forwarded-For; 0 ignores the header (see ekraf.core.clientip).
+TRUSTED_PROXIES = int(env("EKRAF_TRUSTED_PROXIES", "0"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

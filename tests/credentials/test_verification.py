@@ -123,6 +123,46 @@ def test_verification_is_rate_limited(client, issued, settings):
     assert other.status_code == 200
 
 
+def test_a_forged_forwarded_for_header_does_not_reset_the_limit(client, issued, settings):
+    settings.VERIFY_RATE_PER_MINUTE = 2
+    code = issued[0].code
+    for n in range(2):
+        client.get(f"/verifikasi/{code}", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+    response = client.get(f"/verifikasi/{code}", HTTP_X_FORWARDED_FOR="203.0.113.99")
+    assert response.status_code == 429  # no proxy configured: the header means nothing
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_limit(client, issued, settings):
+    """Behind the city's load balancer every request came from its address: 60 verifications a
+    minute for the whole city. With EKRAF_TRUSTED_PROXIES the visitor's address counts."""
+    settings.TRUSTED_PROXIES = 1
+    settings.VERIFY_RATE_PER_MINUTE = 2
+    code = issued[0].code
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(2):
+        assert client.get(f"/verifikasi/{code}", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    limited = client.get(f"/verifikasi/{code}", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    assert limited.status_code == 429
+    # Another visitor behind the same proxy is not affected.
+    other = client.get(f"/verifikasi/{code}", HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy)
+    assert other.status_code == 200
+    # What the visitor writes into the header themselves (left of the proxy's entry) is ignored.
+    spoofed = client.get(
+        f"/verifikasi/{code}", HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.7", **proxy
+    )
+    assert spoofed.status_code == 429
+
+
+def test_ipv6_visitors_are_limited_per_64_block(client, issued, settings):
+    settings.VERIFY_RATE_PER_MINUTE = 2
+    code = issued[0].code
+    for n in range(2):
+        client.get(f"/verifikasi/{code}", REMOTE_ADDR=f"2001:db8:1:2::{n + 1}")
+    same_line = client.get(f"/verifikasi/{code}", REMOTE_ADDR="2001:db8:1:2:ffff::9")
+    assert same_line.status_code == 429
+    assert client.get(f"/verifikasi/{code}", REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
+
+
 # --- the QR token, checked with an independent JOSE library against the served JWKS -------------
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from .clientip import client_ip
 from .models import Agency, AuditEvent, City, Region, Space, Subsector
 
 
@@ -17,7 +18,7 @@ def audit(actor, action: str, target=None, *, detail: dict | None = None, reques
     """Record an audited action (e.g. a staff member reading a NIK)."""
     ip = None
     if request is not None:
-        ip = request.META.get("REMOTE_ADDR") or None
+        ip = client_ip(request)
         if actor is None and getattr(request, "user", None) and request.user.is_authenticated:
             actor = request.user
     return AuditEvent.objects.create(
