@@ -1,6 +1,7 @@
 """Staff search the city's registry, export it (never the NIK) and reveal a NIK (audited)."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -184,6 +185,16 @@ def test_export_csv_and_xlsx_without_nik(client, organiser, agency_staff):
     flat = " ".join(str(c) for row in cells for c in row)
     assert "Ayu Kartika" in flat
     assert cf.NIK_WOMAN not in flat and "••••" not in flat
+
+
+def test_the_export_dates_registrations_in_wib(client, organiser):
+    profile = cf.creator("Dini Hari")
+    # 03:00 WIB on 25 January is still 24 January in UTC.
+    registered = dt.datetime(2024, 1, 24, 20, 0, tzinfo=dt.UTC)
+    services.CreatorProfile.objects.filter(pk=profile.pk).update(created_at=registered)
+    client.force_login(organiser)
+    rows = list(csv.reader(io.StringIO(_export(client, "csv").decode("utf-8-sig"))))
+    assert rows[1][1] == "Dini Hari" and rows[1][-1] == "2024-01-25"
 
 
 def test_export_reads_in_chunks(organiser, monkeypatch):

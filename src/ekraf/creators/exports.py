@@ -11,6 +11,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import CreatorProfile
@@ -58,7 +59,7 @@ def row(profile: CreatorProfile) -> list:
         "; ".join(c.url for c in channels),
         followers,
         profile.get_source_display(),
-        profile.created_at.date().isoformat(),
+        timezone.localdate(profile.created_at).isoformat(),  # the date in WIB, not UTC
     ]
 
 
