@@ -1,8 +1,11 @@
 """Journey 4: certificates issued to all who completed, in one background job, exactly once."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from PIL import Image
 
 from ekraf.core.models import OutboxMessage
 from ekraf.credentials import pdf, services
@@ -241,6 +244,47 @@ def test_signatory_pages_for_organisers(client, organiser, diskominfo, creator_u
     assert "18 digit" in bad.content.decode()
     client.force_login(creator_user)
     assert client.get(reverse("credentials:signatories")).status_code == 403
+
+
+def _picture(fmt: str, size: tuple[int, int], mode: str = "L") -> io.BytesIO:
+    out = io.BytesIO()
+    Image.new(mode, size, "white").save(out, fmt)
+    out.seek(0)
+    out.name = f"ttd.{fmt.lower()}"
+    return out
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (lambda: _picture("GIF", (300, 100)), "PNG atau JPG"),
+        (lambda: _picture("BMP", (300, 100)), "PNG atau JPG"),
+        # A blank 5,000 x 5,000 PNG is a few dozen KB, and 25 megapixels to decode.
+        (lambda: _picture("PNG", (5_000, 5_000)), "terlalu besar"),
+        (lambda: _picture("BMP", (1200, 1000), "RGB"), "paling besar 2 MB"),
+    ],
+)
+def test_signature_images_are_checked(client, organiser, diskominfo, upload, message):
+    client.force_login(organiser)
+    response = client.post(
+        reverse("credentials:signatories"),
+        {
+            "agency": diskominfo.pk,
+            "name": "Drs. Ahmad",
+            "title": "Kepala Dinas",
+            "is_active": "on",
+            "signature": upload(),
+        },
+    )
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["signature"])
+    assert not diskominfo.signatories.exists()
+    good = _picture("PNG", (600, 200))
+    response = client.post(
+        reverse("credentials:signatories"),
+        {"agency": diskominfo.pk, "name": "Drs. Ahmad", "title": "Kepala", "signature": good},
+    )
+    assert response.status_code == 302 and diskominfo.signatories.get().signature
 
 
 def test_issuing_needs_keys(organiser, diskominfo, settings, tmp_path):
