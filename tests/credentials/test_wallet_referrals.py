@@ -69,10 +69,11 @@ def test_referral_journey(client, holder, disnaker_staff):
     assert "BNSP" in page and "LSP" in page and "Bimtek Konten Kreator" in page
     response = client.post(
         reverse("credentials:referrals"),
-        {"scheme": "Content Creator", "motivation": "Ingin bekerja di agensi", "phone": "+62812"},
+        {"scheme": "Content Creator", "motivation": "Ingin", "phone": "0812 3456 7890"},
     )
     assert response.status_code == 302
     referral = Referral.objects.get()
+    assert referral.phone == "+6281234567890"  # E.164: the wa.me link staff use needs it
     assert referral.agency.code == "disnaker-pmptsp"
     assert referral.training_record[0]["training"] == "Bimtek Konten Kreator"
     assert referral.training_record[0]["certificate_number"] == Certificate.objects.get().number
@@ -108,6 +109,19 @@ def test_referral_journey(client, holder, disnaker_staff):
     assert "Tersertifikasi" in mine and "Selamat, kompeten" in mine and "TUK MCC" in mine
 
 
+@pytest.mark.parametrize("phone", ["+62", "12345", "0812"])
+def test_a_referral_phone_that_is_no_number_is_refused_with_the_form_kept(client, holder, phone):
+    client.force_login(holder)
+    response = client.post(
+        reverse("credentials:referrals"),
+        {"scheme": "Content Creator", "motivation": "Ingin bekerja", "phone": phone},
+    )
+    assert response.status_code == 200
+    assert "Nomor telepon tidak valid" in " ".join(response.context["form"].errors["phone"])
+    assert response.context["form"]["motivation"].value() == "Ingin bekerja"
+    assert not Referral.objects.exists()
+
+
 def test_only_the_receiving_agency_works_the_queue(client, holder, organiser, disnaker_staff):
     referral = services.request_referral(holder, scheme="Fotografer")
     client.force_login(organiser)
@@ -125,7 +139,9 @@ def test_only_the_receiving_agency_works_the_queue(client, holder, organiser, di
 
 
 def test_personal_data_export_and_deletion_keep_certificates(holder, disnaker_staff):
-    services.request_referral(holder, scheme="Content Creator", motivation="cerita", phone="+62")
+    services.request_referral(
+        holder, scheme="Content Creator", motivation="cerita", phone="+6281234567890"
+    )
     exported = personal_data.export_for(holder)["credentials"]
     assert exported["certificates"][0]["training"] == "Bimtek Konten Kreator"
     assert exported["referrals"][0]["motivation"] == "cerita"

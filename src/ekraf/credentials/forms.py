@@ -105,8 +105,9 @@ class ReferralForm(StyledForm):
     phone = forms.CharField(
         label=_("Nomor WhatsApp (opsional)"),
         required=False,
-        max_length=20,
-        help_text=_("Agar petugas Disnaker-PMPTSP dapat menghubungi Anda."),
+        max_length=30,
+        help_text=_("Agar petugas Disnaker-PMPTSP dapat menghubungi Anda. Contoh: 0812-3456-7890."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
 
 

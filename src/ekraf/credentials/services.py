@@ -34,6 +34,7 @@ from ekraf.core.models import Agency
 from ekraf.core.notifications import notify
 from ekraf.core.selectors import current_city
 from ekraf.core.services import audit
+from ekraf.creators.services import normalise_phone
 from ekraf.trainings.models import Attendance, Registration, Training
 
 from . import codes, keys, openbadges, pdf, signing, tokens
@@ -582,6 +583,9 @@ def request_referral(user, *, scheme: str, motivation: str = "", phone: str = ""
         raise DomainError(
             _("Sebutkan bidang atau skema sertifikasi yang diminati."), field="scheme"
         )
+    # E.164, as everywhere else: staff contact the person through a wa.me link, which needs
+    # the country code ("0812…" or "+62" alone made a link to nobody).
+    phone = normalise_phone(phone)
     agency = referral_agency()
     with transaction.atomic():
         if Referral.objects.filter(user=user, status__in=Referral.OPEN).exists():
@@ -595,7 +599,7 @@ def request_referral(user, *, scheme: str, motivation: str = "", phone: str = ""
                     agency=agency,
                     full_name=user.display_name,
                     email=user.email,
-                    phone=(phone or "").strip()[:20],
+                    phone=phone,
                     scheme=scheme[:200],
                     motivation=(motivation or "").strip()[:2000],
                     training_record=training_record(user),
