@@ -1,5 +1,6 @@
 """Journey 4: certificates issued to all who completed, in one background job, exactly once."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -105,6 +106,56 @@ def test_killed_halfway_then_rerun_gives_one_certificate_each_and_no_gap(
     )
     assert Certificate.objects.filter(pdf="").count() == 0
     assert sequences(training) == list(range(1, 8))
+
+
+def test_a_job_whose_worker_died_is_resumed_by_asking_again(
+    client, organiser, diskominfo, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The database queue never gives a task that was running when its worker died to another
+    worker, and the job stayed 'running': asking again returned the dead job, the page offered
+    no way on. Now a job silent for minutes is recognised and carries on where it stopped."""
+    training = cf.training(diskominfo)
+    cf.completers(training, 5)
+    real_render = pdf.render
+    calls = {"n": 0}
+
+    def render_then_die(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise WorkerKilled
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render", render_then_die)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.start_issuance(organiser, training)
+    with pytest.raises(WorkerKilled):
+        services.run_issuance_job(job.pk)
+    monkeypatch.setattr(pdf, "render", real_render)
+    job.refresh_from_db()
+    assert job.status == "running" and job.done == 2
+
+    client.force_login(organiser)
+    page = client.get(reverse("credentials:job", args=[job.public_id])).content.decode()
+    assert "Lanjutkan proses" not in page  # still within the grace period: not touched
+    resumed = client.post(reverse("credentials:job_resume", args=[job.public_id]))
+    assert resumed.status_code == 302
+    job.refresh_from_db()
+    assert job.status == "running"  # refused: "masih berjalan"
+
+    long_ago = job.progress_at - services.STALL_AFTER - dt.timedelta(seconds=1)
+    IssuanceJob.objects.filter(pk=job.pk).update(progress_at=long_ago)
+    page = client.get(reverse("credentials:job", args=[job.public_id])).content.decode()
+    assert "Lanjutkan proses" in page
+    manage = reverse("credentials:manage_training", args=[training.public_id])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(manage, {"action": "issue_all"})
+    assert response.url == reverse("credentials:job", args=[job.public_id])  # the same job
+    with django_capture_on_commit_callbacks(execute=True):
+        run_worker()
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total, job.failed) == ("finished", 5, 5, 0)
+    assert sequences(training) == [1, 2, 3, 4, 5]
+    assert IssuanceJob.objects.count() == 1
 
 
 def test_a_failure_is_recorded_with_its_reason_and_the_rest_go_on(

@@ -187,6 +187,9 @@ class IssuanceJob(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Last sign of life of the run (its start, each certificate): a worker that died leaves
+    # the job "running" with no progress, and that is how it is recognised (services).
+    progress_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -16,6 +16,7 @@ A revoked certificate stays that registration's certificate: it is not issued ag
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -358,6 +359,8 @@ def start_issuance(actor, training: Training, registration: Registration | None 
             status__in=[IssuanceJob.Status.QUEUED, IssuanceJob.Status.RUNNING],
         ).first()
         if running is not None:
+            if job_is_stalled(running):  # its worker died: carry on where it stopped
+                _requeue(running)
             return running
         scope = (
             eligible_registrations(training).filter(pk=registration.pk)
@@ -386,14 +389,46 @@ def _enqueue(job_id: int) -> None:
     IssuanceJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
 
 
+# A certificate takes well under a second; a running job silent this long has lost its worker
+# (killed, machine restarted). The database task queue never hands a task that was running
+# when its worker died to another worker, so without this the job stayed "running" for ever.
+STALL_AFTER = dt.timedelta(minutes=5)
+# A queued job whose task could not be queued (see _enqueue) has no task id.
+ENQUEUE_GRACE = dt.timedelta(minutes=1)
+
+
+def job_is_stalled(job: IssuanceJob, now=None) -> bool:
+    """True when an unfinished job will not move on its own and may be queued again."""
+    now = now or timezone.now()
+    if job.status == IssuanceJob.Status.QUEUED:
+        return not job.task_id and job.created_at < now - ENQUEUE_GRACE
+    if job.status == IssuanceJob.Status.RUNNING:
+        last = job.progress_at or job.started_at or job.created_at
+        return last < now - STALL_AFTER
+    return False
+
+
+def _requeue(job: IssuanceJob) -> None:
+    IssuanceJob.objects.filter(pk=job.pk).update(
+        status=IssuanceJob.Status.QUEUED, error="", task_id="", progress_at=timezone.now()
+    )
+    transaction.on_commit(lambda: _enqueue(job.pk))
+    job.refresh_from_db()
+
+
 def resume_issuance(actor, job: IssuanceJob) -> IssuanceJob:
-    """Queue a stopped or failed job again (it carries on where it stopped)."""
+    """Queue a failed, partly failed or stalled job again (it carries on where it stopped).
+
+    A job that is still queued or running normally is left alone: two runs of one job would
+    both work (numbering is locked) but count progress twice.
+    """
     permissions.require(permissions.can_issue_certificates(actor, job.training.agency_id))
     if job.status == IssuanceJob.Status.FINISHED and not job.failed:
         return job
-    IssuanceJob.objects.filter(pk=job.pk).update(status=IssuanceJob.Status.QUEUED, error="")
-    transaction.on_commit(lambda: _enqueue(job.pk))
-    job.refresh_from_db()
+    if job.is_active and not job_is_stalled(job):
+        raise Conflict(_("Proses ini masih berjalan. Tunggu hingga selesai."))
+    with transaction.atomic():
+        _requeue(job)
     return job
 
 
@@ -415,6 +450,7 @@ def run_issuance_job(job_id: int) -> IssuanceJob:
     IssuanceJob.objects.filter(pk=job.pk).update(
         status=IssuanceJob.Status.RUNNING,
         started_at=job.started_at or timezone.now(),
+        progress_at=timezone.now(),
         total=total,
         done=done,
         error="",
@@ -438,9 +474,10 @@ def run_issuance_job(job_id: int) -> IssuanceJob:
                 registration=registration,
                 defaults={"reason": _failure_reason(exc)},
             )
+            IssuanceJob.objects.filter(pk=job.pk).update(progress_at=timezone.now())
             continue
         IssuanceFailure.objects.filter(job=job, registration=registration).delete()
-        IssuanceJob.objects.filter(pk=job.pk).update(done=F("done") + 1)
+        IssuanceJob.objects.filter(pk=job.pk).update(done=F("done") + 1, progress_at=timezone.now())
     IssuanceJob.objects.filter(pk=job.pk).update(
         status=IssuanceJob.Status.FINISHED,
         failed=IssuanceFailure.objects.filter(job=job).count(),

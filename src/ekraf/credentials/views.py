@@ -352,13 +352,18 @@ def job_payload(job) -> dict:
         "failed": job.failed,
         "error": job.error,
         "finished": not job.is_active,
+        "stalled": services.job_is_stalled(job),
     }
 
 
 @login_required
 def job_page(request, public_id):
     job = _staff_job(request, public_id)
-    return render(request, "credentials/job.html", {"job": job, "payload": job_payload(job)})
+    return render(
+        request,
+        "credentials/job.html",
+        {"job": job, "payload": job_payload(job), "stalled": services.job_is_stalled(job)},
+    )
 
 
 @never_cache

@@ -15,7 +15,7 @@
         set("[data-job-done]", job.done);
         set("[data-job-total]", job.total);
         set("[data-job-label]", job.status_label);
-        if (job.finished) { window.location.reload(); } else { setTimeout(poll, 1500); }
+        if (job.finished || job.stalled) { window.location.reload(); } else { setTimeout(poll, 1500); }
       })
       .catch(function () { setTimeout(poll, 5000); });
   }
