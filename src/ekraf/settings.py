@@ -248,6 +248,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 # How many reverse proxies (load balancer, TLS terminator) stand in front of the web processes
 # and append to X-Forwarded-For; 0 ignores the header (see ekraf.core.clientip).
 TRUSTED_PROXIES = int(env("EKRAF_TRUSTED_PROXIES", "0"))
+# The API's throttles (log-in at /api/v1/auth/token) identify clients the same way. Ninja's
+# default (None) takes the whole X-Forwarded-For as the identity, so a client that sent a new
+# value with every guess was never throttled.
+NINJA_NUM_PROXIES = TRUSTED_PROXIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -60,6 +60,22 @@ def test_wrong_password_gets_400_not_a_token(client, organiser):
     assert not ApiToken.objects.exists()
 
 
+def test_password_guessing_is_throttled_whatever_x_forwarded_for_says(client, organiser):
+    """Ninja took the whole X-Forwarded-For as the client's identity: a new value with each
+    guess escaped the 10-a-minute throttle of the log-in endpoint."""
+    statuses = [
+        client.post(
+            "/api/v1/auth/token",
+            {"username": organiser.username, "password": f"tebakan-{n}"},
+            content_type="application/json",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        ).status_code
+        for n in range(12)
+    ]
+    assert statuses[:10] == [400] * 10
+    assert statuses[10:] == [429, 429]
+
+
 def test_garbage_tokens_are_401(client):
     for header in ("Bearer ", "Bearer ekraf_x", "Bearer " + "a" * 500, "Basic abc"):
         assert client.get("/api/v1/me", HTTP_AUTHORIZATION=header).status_code == 401
