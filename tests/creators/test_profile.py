@@ -110,6 +110,32 @@ def test_edit_profile_with_a_channel(client, creator_user):
     assert not profile.channels.exists()
 
 
+def test_saving_the_profile_unchanged_keeps_every_channel_as_it_was(client, city):
+    links = [
+        ("linkedin", "https://www.linkedin.com/company/kopi-ngalam"),
+        ("youtube", "https://www.youtube.com/channel/UC1234567890abcdefghijkl"),
+        ("youtube", "https://www.youtube.com/c/AyuKreasi"),
+        ("facebook", "https://www.facebook.com/profile.php?id=100012345678"),
+        ("instagram", "@ayu.ngalam"),
+    ]
+    profile = cf.creator("Ayu", channels=[(p, v, None) for p, v in links])
+    before = sorted(profile.channels.values_list("url", flat=True))
+    client.force_login(profile.user)
+    page = client.get(reverse("creators:edit_profile"))
+    shown = [f.initial for f in page.context["formset"].forms if f.initial]
+    data = profile_post(**{"kanal-TOTAL_FORMS": str(len(shown)), "kanal-1-value": ""})
+    for i, initial in enumerate(shown):
+        data[f"kanal-{i}-platform"] = initial["platform"]
+        data[f"kanal-{i}-value"] = initial["value"]
+        data[f"kanal-{i}-followers"] = ""
+        data[f"kanal-{i}-followers_read_on"] = ""
+    response = client.post(reverse("creators:edit_profile"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    # The company page stayed a company page (it had become linkedin.com/in/kopi-ngalam), the
+    # channel id and /c/ name their own links (had become youtube.com/@…), and so on.
+    assert sorted(profile.channels.values_list("url", flat=True)) == before
+
+
 def test_errors_keep_what_was_typed_and_are_tied_to_fields(client, creator_user):
     client.force_login(creator_user)
     response = client.post(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ekraf.core.forms import StyledForm
 from ekraf.core.selectors import districts, subsectors
 
+from . import channels as channel_rules
 from . import selectors, services
 from .models import Channel, Consent, Gender, Pathway
 
@@ -194,11 +195,28 @@ ChannelFormSet = forms.formset_factory(
 )
 
 
+def _shown_value(channel) -> str:
+    """'@handle' where that leads back to the same account, else the stored link.
+
+    A LinkedIn company page, a YouTube channel id or /c/ name, a Facebook profile.php?id are
+    not '@handle' accounts: shown as one, saving the form unchanged re-pointed them at a
+    different (or no) account.
+    """
+    if channel.platform in ("podcast", "website") or not channel.handle:
+        return channel.url
+    as_handle = f"@{channel.handle}"
+    try:
+        same = channel_rules.normalise(channel.platform, as_handle).url == channel.url
+    except channel_rules.ChannelError:
+        same = False
+    return as_handle if same else channel.url
+
+
 def channel_initial(profile) -> list[dict]:
     return [
         {
             "platform": c.platform,
-            "value": c.url if c.platform in ("podcast", "website") else f"@{c.handle}",
+            "value": _shown_value(c),
             "followers": c.followers if c.followers is not None else "",
             "followers_read_on": c.followers_read_on,
         }
