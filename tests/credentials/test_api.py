@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from ekraf.accounts import services as account_services
+from ekraf.credentials import services
 from ekraf.credentials.models import Certificate, IssuanceJob
 from tests.credentials import factories as cf
 
@@ -51,10 +52,28 @@ def test_issue_follow_and_revoke_through_the_api(
         f"/api/v1/certificates/{code}/revoke", {"reason": "Nama keliru"}, "application/json"
     )
     assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
+    assert Certificate.objects.get(code=code).revoked_reason == "Nama keliru"
     twice = client.post(
         f"/api/v1/certificates/{code}/revoke", {"reason": "Nama keliru"}, "application/json"
     )
     assert twice.status_code == 409
+
+
+def test_a_revocation_reason_longer_than_printed_is_refused_not_cut(organiser, diskominfo):
+    """The reason was cut to 300 characters without a word (and kept whole in the audit log
+    and the holder's notice, whatever its size)."""
+    training = cf.training(diskominfo)
+    cf.completers(training, 1)
+    cf.issue(training)
+    code = Certificate.objects.get().code
+    long_reason = "Data peserta keliru: " + "x" * 300
+    response = api(organiser).post(
+        f"/api/v1/certificates/{code}/revoke", {"reason": long_reason}, "application/json"
+    )
+    assert response.status_code == 422
+    with pytest.raises(services.DomainError, match="paling banyak 300"):
+        services.revoke_certificate(organiser, code, long_reason)
+    assert Certificate.objects.get().revoked_at is None
 
 
 def test_bad_requests_are_4xx(organiser, diskominfo):

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from ekraf.accounts import permissions
 from ekraf.api.auth import authenticated
@@ -44,7 +44,7 @@ class CertificateOut(Schema):
 
 
 class RevokeIn(Schema):
-    reason: str
+    reason: str = Field(max_length=300, description="ditampilkan pada verifikasi (5–300 karakter)")
 
 
 class TooManyRequests(DomainError):

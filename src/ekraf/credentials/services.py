@@ -510,6 +510,9 @@ def revoke_certificate(actor, code: str, reason: str, *, request=None) -> Certif
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise DomainError(_("Tuliskan alasan pencabutan (minimal 5 karakter)."), field="reason")
+    if len(reason) > 300:
+        # Shown to every verifier as it was written: never cut short silently.
+        raise DomainError(_("Alasan pencabutan paling banyak 300 karakter."), field="reason")
     with transaction.atomic():
         cert = Certificate.objects.select_for_update().filter(code=parsed).first()
         if cert is None:
@@ -521,7 +524,7 @@ def revoke_certificate(actor, code: str, reason: str, *, request=None) -> Certif
         if cert.revoked_at is not None:
             raise Conflict(_("E-sertifikat ini sudah dicabut."))
         cert.revoked_at = timezone.now()
-        cert.revoked_reason = reason[:300]
+        cert.revoked_reason = reason
         cert.revoked_by = actor
         cert.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
         StatusList.objects.filter(pk=cert.status_list_id).update(needs_publish=True)
