@@ -204,6 +204,19 @@ def test_revocation_sets_the_bit_in_the_published_signed_status_list(client, cer
     assert not bit(after, other.status_index)
 
 
+def test_a_status_list_whose_file_went_missing_is_published_again(client, cert):
+    """The row named a file that a concurrent publish had just deleted (or storage lost): the
+    list every verifier fetches answered 500."""
+    from django.core.files.storage import default_storage
+
+    document = json.loads(download(client, cert).content)
+    status_list_document(client, document)  # published
+    default_storage.delete(StatusList.objects.get().file)
+    again = status_list_document(client, document)
+    assert not bit(again, int(document["credentialStatus"]["statusListIndex"]))
+    check_data_integrity(again, issuer_profile(client, again))
+
+
 def test_status_slots_are_scrambled_and_unique(diskominfo):
     training = cf.training(diskominfo)
     cf.completers(training, 20)

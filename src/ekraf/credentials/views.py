@@ -129,8 +129,15 @@ def ob_status_list(request, agency_code, number):
     if status_list is None:
         raise Http404
     status_list = services.ensure_status_list_published(status_list)
-    with default_storage.open(status_list.file, "rb") as fh:
-        body = fh.read()
+    try:
+        with default_storage.open(status_list.file, "rb") as fh:
+            body = fh.read()
+    except FileNotFoundError:
+        # A publish that committed meanwhile deleted the file read above, or storage lost it:
+        # every verifier of every certificate of the agency fetches this, so publish afresh.
+        status_list = openbadges.publish_status_list(status_list.pk)
+        with default_storage.open(status_list.file, "rb") as fh:
+            body = fh.read()
     response = HttpResponse(body, content_type=openbadges.VC_MEDIA_TYPE)
     response["Access-Control-Allow-Origin"] = "*"
     return response
