@@ -7,6 +7,7 @@ on the console. Production sets DATABASE_URL, REDIS_URL, S3 and secrets in the e
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -74,7 +75,11 @@ PERSONAL_DATA_HASH_KEY = secret_from_env_or_file(
 )
 
 BASE_URL = env("EKRAF_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-ALLOWED_HOSTS = env_list("EKRAF_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# The public host name answers by default, so setting EKRAF_BASE_URL alone is enough.
+ALLOWED_HOSTS = env_list(
+    "EKRAF_ALLOWED_HOSTS",
+    f"{urlsplit(BASE_URL).hostname or 'localhost'},127.0.0.1,localhost,testserver",
+)
 CSRF_TRUSTED_ORIGINS = env_list("EKRAF_CSRF_TRUSTED_ORIGINS", BASE_URL)
 
 INSTALLED_APPS = [
@@ -95,6 +100,7 @@ INSTALLED_APPS = [
     "ekraf.trainings",
     "ekraf.credentials",
     "ekraf.api",
+    "ekraf.ops",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +153,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # Persistent connections, checked before reuse so a restarted server costs no error.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
@@ -198,8 +207,14 @@ if S3_BUCKET:
             "access_key": env("EKRAF_S3_ACCESS_KEY") or None,
             "secret_key": env("EKRAF_S3_SECRET_KEY") or None,
             "region_name": env("EKRAF_S3_REGION") or None,
-            "default_acl": None,
+            # Path-style (https://host/bucket/key) works with every S3-compatible server (MinIO,
+            # Ceph, Garage) on a plain host name or IP; AWS itself takes "virtual".
+            "addressing_style": env("EKRAF_S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            "location": env("EKRAF_S3_PREFIX"),
+            "default_acl": None,  # the bucket stays private; files go out as signed URLs
             "querystring_auth": True,
+            "querystring_expire": 3600,
             "file_overwrite": False,
         },
     }
@@ -207,11 +222,28 @@ if S3_BUCKET:
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("EKRAF_CACHE_PREFIX", "ekraf"),
+            # A Redis that stops answering costs a request 5 s, not a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+        }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Sessions read from Redis and are written through to the database, so restarting or
+    # flushing Redis logs nobody out (plain "cache" sessions would all be lost).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     INSTALLED_APPS.append("django_rq")
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": REDIS_URL,
+            # A bulk certificate issuance can run for many minutes; RQ's default kills at 180 s.
+            "DEFAULT_TIMEOUT": int(env("EKRAF_TASK_TIMEOUT", "7200")),
+            # Finished jobs stay readable for a day (job status pages, GET /api/v1/jobs/{id}).
+            "DEFAULT_RESULT_TTL": 86400,
+            "REDIS_CLIENT_KWARGS": {"socket_connect_timeout": 5},
+        }
+    }
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     CACHES = {
@@ -252,6 +284,8 @@ TRUSTED_PROXIES = int(env("EKRAF_TRUSTED_PROXIES", "0"))
 # default (None) takes the whole X-Forwarded-For as the identity, so a client that sent a new
 # value with every guess was never throttled.
 NINJA_NUM_PROXIES = TRUSTED_PROXIES
+# Load balancers and monitors probe the app servers directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

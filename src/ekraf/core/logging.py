@@ -9,7 +9,13 @@ from .middleware import current_request_id
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id() or "-"
+        # django.request logs 4xx/5xx after the middleware has returned, with the request
+        # attached to the record: take the id from there.
+        record.request_id = (
+            current_request_id()
+            or getattr(getattr(record, "request", None), "request_id", None)
+            or "-"
+        )
         return True
 
 
@@ -22,7 +28,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", "-"),
         }
-        for key in ("method", "path", "status", "duration_ms", "user_id"):
+        for key in ("method", "path", "status", "duration_ms", "user_id", "task_id", "task"):
             if hasattr(record, key):
                 payload[key] = getattr(record, key)
         if record.exc_info:

@@ -17,6 +17,11 @@ def current_request_id() -> str | None:
     return _request_id.get()
 
 
+def bind_request_id(value: str | None) -> contextvars.Token:
+    """Make `value` the id on log lines of this context (a worker's task, a periodic run)."""
+    return _request_id.set(value)
+
+
 class RequestIdMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -6,6 +6,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
+def helper_commands() -> list[list[str]]:
+    """The processes that run beside the web server: the worker for the configured queue
+    (`worker` picks db_worker or RQ's worker) and the periodic jobs every minute."""
+    return [["worker"], ["periodic", "--loop"]]
+
+
 class Command(BaseCommand):
     help = "Serve the platform and run the background worker beside it (what `make run` starts)."
 
@@ -17,10 +23,7 @@ class Command(BaseCommand):
             subprocess.Popen(  # noqa: S603 - our own interpreter and command
                 [sys.executable, "-m", "ekraf", *args]
             )
-            for args in (
-                ["db_worker", "--no-reload", "--interval", "1"],
-                ["periodic", "--loop"],
-            )
+            for args in helper_commands()
         ]
         self.stdout.write(
             f"Worker dan penjadwal berjalan (pid {', '.join(str(p.pid) for p in helpers)})."
