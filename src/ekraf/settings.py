@@ -212,9 +212,14 @@ if S3_BUCKET:
             "addressing_style": env("EKRAF_S3_ADDRESSING_STYLE", "path"),
             "signature_version": "s3v4",
             "location": env("EKRAF_S3_PREFIX"),
-            "default_acl": None,  # the bucket stays private; files go out as signed URLs
-            "querystring_auth": True,
-            "querystring_expire": 3600,
+            "default_acl": None,  # the bucket stays private
+            # File URLs point at the site's own /media/, which serves public files (logos)
+            # from the bucket and nothing else: pages never link the bucket, the CSP's
+            # img-src 'self' holds, and personal files go only through permission-checking
+            # views, exactly as with files on disk.
+            "custom_domain": f"{urlsplit(BASE_URL).netloc}/media",
+            "url_protocol": f"{urlsplit(BASE_URL).scheme}:",
+            "querystring_auth": False,
             "file_overwrite": False,
         },
     }

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -21,7 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if not settings.S3_BUCKET:
-    # Embedded mode keeps files under var/media. Only public files (logos) are served straight
-    # from there; personal files (photos, certificates) go through views that check permission.
-    urlpatterns += [path("media/<path:path>", public_media, name="public_media")]
+# Only public files (logos) are served at /media/, from the filesystem or from S3 alike;
+# personal files (photos, certificates) go through views that check permission.
+urlpatterns += [path("media/<path:path>", public_media, name="public_media")]

@@ -96,8 +96,9 @@ def s3_storage_settings(bucket_env: dict) -> dict:
             "signature_version": "s3v4",
             "location": "",
             "default_acl": None,
-            "querystring_auth": True,
-            "querystring_expire": 3600,
+            "custom_domain": "testserver/media",
+            "url_protocol": "http:",
+            "querystring_auth": False,
             "file_overwrite": False,
         },
     }

@@ -68,14 +68,24 @@ def test_s3_storage_keeps_files_private_and_readable(on_s3):
     assert default_storage.exists(name)
     with default_storage.open(name) as fh:
         assert fh.read() == b"isi"
-    # Files go out as signed, expiring URLs: the bucket itself is never public.
-    url = default_storage.url(name)
-    assert on_s3["EKRAF_S3_ENDPOINT_URL"] in url
-    assert "X-Amz-Signature=" in url and "X-Amz-Expires=3600" in url
-    # Path-style addressing works against a plain host:port endpoint.
-    assert f"/{on_s3['EKRAF_S3_BUCKET']}/private/creators/photos/x/a.txt" in url
     head = on_s3["client"].head_object(Bucket=on_s3["EKRAF_S3_BUCKET"], Key=name)
     assert head["ContentLength"] == 3
+    # Pages never link the bucket: file URLs are the site's own /media/ (CSP img-src 'self').
+    assert default_storage.url(name) == "http://testserver/media/private/creators/photos/x/a.txt"
+
+
+def test_public_files_on_s3_are_served_by_the_site_and_private_ones_are_not(client, on_s3):
+    logo = default_storage.save("agencies/logo-diskominfo.png", ContentFile(b"\x89PNG logo"))
+    photo = default_storage.save("private/creators/photos/x/wajah.jpg", ContentFile(b"jpeg"))
+    response = client.get(default_storage.url(logo).removeprefix("http://testserver"))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"\x89PNG logo"
+    assert response["Content-Type"] == "image/png"
+    assert (
+        client.get(default_storage.url(photo).removeprefix("http://testserver")).status_code == 404
+    )
+    assert client.get("/media/agencies/tidak-ada.png").status_code == 404
+    assert client.get("/media/agencies/../private/creators/photos/x/wajah.jpg").status_code == 404
 
 
 def test_storage_bucket_missing_is_reported(client, settings, on_s3):

@@ -1,13 +1,14 @@
 """Public pages of the platform itself: home, privacy notice, health check, error pages."""
 
 import logging
+import mimetypes
 import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
@@ -30,9 +31,21 @@ PUBLIC_MEDIA_PREFIXES = ("city/", "agencies/", "public/")
 
 
 def public_media(request, path):
+    """Public files (logos) from the default storage, whichever it is: the filesystem, or a
+    private S3 bucket (its URLs point here, so pages load them from 'self' as the CSP wants,
+    and the bucket is never exposed)."""
     if not path.startswith(PUBLIC_MEDIA_PREFIXES) or ".." in path.split("/"):
         raise Http404
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    if isinstance(default_storage, FileSystemStorage):
+        return serve(request, path, document_root=default_storage.location)
+    if not default_storage.exists(path):
+        raise Http404
+    response = FileResponse(
+        default_storage.open(path, "rb"),
+        content_type=mimetypes.guess_type(path)[0] or "application/octet-stream",
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def _check_database() -> None:
