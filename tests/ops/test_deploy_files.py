@@ -82,7 +82,7 @@ def test_units_are_valid_for_systemd(tmp_path):
 def test_gunicorn_configuration_loads_the_application(tmp_path):
     env = production_env(tmp_path, EKRAF_WEB_WORKERS="3")
     result = subprocess.run(
-        [PYTHON, "-m", "gunicorn", "--check-config", "-c", str(DEPLOY / "gunicorn.conf.py")],
+        [PYTHON, "-m", "gunicorn", "--check-config", "-c", "python:ekraf.ops.gunicorn_conf"],
         env=env,
         capture_output=True,
         text=True,
@@ -90,7 +90,7 @@ def test_gunicorn_configuration_loads_the_application(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     printed = subprocess.run(
-        [PYTHON, "-m", "gunicorn", "--print-config", "-c", str(DEPLOY / "gunicorn.conf.py")],
+        [PYTHON, "-m", "gunicorn", "--print-config", "-c", "python:ekraf.ops.gunicorn_conf"],
         env=env,
         capture_output=True,
         text=True,

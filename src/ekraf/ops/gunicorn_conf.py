@@ -1,4 +1,7 @@
-"""gunicorn settings for an Ekraf web process (`gunicorn -c deploy/gunicorn.conf.py`).
+"""gunicorn settings for an Ekraf web process: `gunicorn -c python:ekraf.ops.gunicorn_conf`.
+
+Shipped inside the package, so production (deploy/systemd/ekraf-web.service), the scale-out
+test and the benchmark all run the web server with the same configuration.
 
 Every value can be changed from the environment (/etc/ekraf/ekraf.env), so the same file
 serves a small single host and a web host of a scaled-out installation. Web processes keep
@@ -25,7 +28,8 @@ keepalive = 5
 # Recycle workers now and then, so a slow leak in any library never grows without bound.
 max_requests = 2000
 max_requests_jitter = 200
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# Heartbeat files in memory, as gunicorn advises: a busy disk-backed /tmp can stall workers.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 # The application logs every request itself, with its request id (EKRAF_LOG_FORMAT=json);
 # gunicorn's own access log would only repeat it.
 accesslog = None

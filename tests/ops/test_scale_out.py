@@ -1,0 +1,278 @@
+"""Scaled out on standard parts: two gunicorn web processes and one worker, separate processes
+with separate local directories, sharing nothing but PostgreSQL, Redis and an S3-compatible
+server, all on loopback.
+
+The journey proves each shared part: a session started on one web process is valid on the
+other (sessions in Redis, written through to PostgreSQL); a job queued by one web process is
+run by the worker (RQ on Redis); a file uploaded through one is served by the other (S3).
+"""
+
+import html.parser
+import re
+import subprocess
+import time
+
+import pytest
+
+from ekraf.bench.servers import start_web, start_worker, wait_healthy
+
+from .conftest import PYTHON, production_env
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+SETUP = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
+call_command("createcachetable")
+call_command("load_city", verbosity=0)
+from ekraf.accounts.models import User
+User.objects.create_superuser(username="admin", email="admin@contoh.id", password="Admin-Uji-2024!")
+"""
+
+
+class FormParser(html.parser.HTMLParser):
+    """Each form's fields as a browser would submit them (default choices included)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict[str, str]] = []
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({})
+            return
+        if not self.forms:
+            return
+        fields, name = self.forms[-1], a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    fields[name] = a.get("value", "on")
+            elif kind not in ("file", "submit", "button", "image", "reset"):
+                fields[name] = a.get("value", "")
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select:
+            if self._select not in fields or "selected" in a:
+                fields[self._select] = a.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            fields[name] = ""
+
+    def handle_data(self, data):
+        if self._textarea and self.forms:
+            self.forms[-1][self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def form_fields(page: str) -> dict[str, str]:
+    """The page's main form: the one with the most fields (not the logout button's)."""
+    parser = FormParser()
+    parser.feed(page)
+    return max(parser.forms, key=len)
+
+
+@pytest.fixture
+def scratch_database(on_postgres):
+    """A database of its own for the processes (they cannot see the test's transaction)."""
+    import psycopg
+    from django.db import connection
+
+    base = connection.settings_dict
+    host, port, user = base["HOST"] or "127.0.0.1", base["PORT"] or 5432, base["USER"]
+    name = f"{base['NAME']}_scale"
+    admin = f"postgres://{user}@{host}:{port}/postgres"
+    with psycopg.connect(admin, autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgres://{user}@{host}:{port}/{name}"
+    with psycopg.connect(admin, autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def cluster(tmp_path, scratch_database, redis_url, s3_bucket):
+    import requests
+
+    from ekraf.bench.servers import free_port
+
+    s3 = {key: value for key, value in s3_bucket.items() if key.startswith("EKRAF_S3_")}
+    port_a = free_port()
+
+    def env(name):
+        # Same keys, database, Redis and bucket; a local directory of its own each.
+        return production_env(
+            tmp_path / name,
+            DATABASE_URL=scratch_database,
+            REDIS_URL=redis_url,
+            EKRAF_BASE_URL=f"http://127.0.0.1:{port_a}",
+            EKRAF_ALLOWED_HOSTS="127.0.0.1",
+            **s3,
+            **shared,
+        )
+
+    shared = {}
+    first = env("setup")
+    shared.update({k: first[k] for k in ("EKRAF_SECRET_KEY", "EKRAF_FIELD_KEYS", "EKRAF_HASH_KEY")})
+    first = env("setup")
+    result = subprocess.run(
+        [PYTHON, "-c", SETUP],
+        env={**first, "DJANGO_SETTINGS_MODULE": "ekraf.settings"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+
+    servers = []
+    try:
+        web_a = start_web(env("web-a"), tmp_path / "web-a.log", port=port_a)
+        servers.append(web_a)
+        web_b = start_web(env("web-b"), tmp_path / "web-b.log")
+        servers.append(web_b)
+        worker = start_worker(env("worker"), tmp_path / "worker.log")
+        servers.append(worker)
+        for web in (web_a, web_b):
+            assert wait_healthy(web) == {
+                "status": "ok",
+                "database": "ok",
+                "queue": "ok",
+                "storage": "ok",
+            }
+        yield {
+            "a": web_a,
+            "b": web_b,
+            "worker": worker,
+            "browser": requests.Session(),
+            "root": tmp_path,
+            "env": env("client"),
+            "bucket": s3_bucket,
+        }
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def run_python(env, code):
+    result = subprocess.run(
+        [PYTHON, "-c", "import django; django.setup()\n" + code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "ekraf.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def wait_for(predicate, what, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def post_form(browser, url, data, files=None):
+    page = browser.get(url)
+    assert page.status_code == 200, page.text[:500]
+    fields = form_fields(page.text)
+    fields.update(data)
+    return browser.post(url, data=fields, files=files, headers={"Referer": url})
+
+
+def test_two_web_processes_and_a_worker_share_only_postgres_redis_and_s3(cluster):
+    a, b, worker, browser = cluster["a"], cluster["b"], cluster["worker"], cluster["browser"]
+
+    # Sign up on A. The session A writes is read by B.
+    response = post_form(
+        browser,
+        a.url + "/daftar/",
+        {
+            "full_name": "Sekar Ayu Lestari",
+            "email": "sekar@contoh.id",
+            "password1": "Rahasia-Sekali-2024",
+            "password2": "Rahasia-Sekali-2024",
+            "agree": "on",
+        },
+    )
+    assert response.url.endswith("/daftar/terkirim/"), response.text[:1000]
+    assert "sekar@contoh.id" in browser.get(b.url + "/daftar/terkirim/").text
+
+    # The verification e-mail (sent by A; the console mail backend prints it). Open its link
+    # on B: it verifies and logs in there; A then knows the person too.
+    link = wait_for(
+        lambda: re.search(r"https?://[^/\s]+(/verifikasi-email/[^/\s]+/)", a.output()),
+        "the verification e-mail",
+    )
+    verified = browser.get(b.url + link.group(1))
+    assert verified.url.endswith("/akun/")
+    account_on_a = browser.get(a.url + "/akun/", allow_redirects=False)
+    assert account_on_a.status_code == 200
+    assert "Sekar Ayu Lestari" in account_on_a.text
+
+    # The queue: a job queued by another process (as a web request queues its notifications)
+    # is taken by the worker, and its result is readable by any process.
+    job = run_python(
+        cluster["env"], "from ekraf.ops.tasks import ping\nprint(ping.enqueue('skala').id)"
+    )
+    job_id = job.strip().splitlines()[-1]
+    wait_for(lambda: f"task-{job_id}" in worker.output(), "the worker to run the job")
+    result = run_python(
+        cluster["env"],
+        f"from ekraf.ops.tasks import ping\nr = ping.get_result({job_id!r})\nprint(r.status, r.return_value)",
+    )
+    assert result.split()[-2:] == ["SUCCESSFUL", "pong:skala"]
+
+    # Files: an administrator uploads an agency's logo through A; B serves it.
+    admin = type(browser)()
+    post_form(
+        admin,
+        b.url + "/admin/login/?next=/admin/",
+        {"username": "admin", "password": "Admin-Uji-2024!"},
+    )
+    change = b.url + "/admin/core/agency/"
+    listing = admin.get(change).text
+    agency_path = re.search(r'href="(/admin/core/agency/\d+/change/)"', listing).group(1)
+    logo = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+    saved = post_form(
+        admin,
+        a.url + agency_path,
+        {"_save": "Simpan"},
+        files={"logo": ("logo-baru.png", logo, "image/png")},
+    )
+    assert saved.status_code == 200 and "/change/" not in saved.url, re.findall(
+        r"errorlist.{0,200}", saved.text
+    )
+    logo_url = re.search(
+        r'href="(?:https?://[^/"]+)?(/media/agencies/[^"]+)"', admin.get(b.url + agency_path).text
+    )
+    assert logo_url, "B's admin shows the logo A stored"
+    served = browser.get(b.url + logo_url.group(1))
+    assert served.status_code == 200 and served.content == logo
+    assert browser.get(a.url + logo_url.group(1)).content == logo
+
+    # Nothing landed on a local disk: each process's own directory holds no media.
+    for name in ("web-a", "web-b", "worker"):
+        assert not (cluster["root"] / name / "media").exists()
+    bucket = cluster["bucket"]
+    keys = [
+        item["Key"]
+        for item in bucket["client"]
+        .list_objects_v2(Bucket=bucket["EKRAF_S3_BUCKET"])
+        .get("Contents", [])
+    ]
+    assert any(key.startswith("agencies/") for key in keys)
