@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from ekraf.bench.servers import start_web, start_worker, wait_healthy
+from ekraf.bench.servers import start_web, start_worker, stop_all, wait_healthy
 
 from .conftest import PYTHON, production_env
 
@@ -160,8 +160,7 @@ def cluster(tmp_path, scratch_database, redis_url, s3_bucket):
             "bucket": s3_bucket,
         }
     finally:
-        for server in servers:
-            server.stop()
+        stop_all(servers)
 
 
 def run_python(env, code):

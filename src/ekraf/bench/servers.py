@@ -50,6 +50,16 @@ class Server:
             self._log_file.close()
 
 
+def stop_all(servers: list[Server], timeout: float = 20) -> None:
+    """SIGTERM to every process group at once, then wait: shutdowns overlap."""
+    for server in servers:
+        if server.alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.process.pid, signal.SIGTERM)
+    for server in servers:
+        server.stop(timeout=timeout)
+
+
 def _start(name: str, argv: list[str], env: dict, log: Path) -> Server:
     log.parent.mkdir(parents=True, exist_ok=True)
     log_file = open(log, "wb")  # noqa: SIM115 - closed by Server.stop
