@@ -339,6 +339,8 @@ EKRAF_CITY_DATA_DIR = Path(
 )
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
+# The benchmark's floor endpoint /bench/trivial (ekraf.bench.views); only its own servers.
+BENCH_ENDPOINTS = env_bool("EKRAF_BENCH_ENDPOINTS")
 
 # --- E-certificates (credentials app) ---------------------------------------------------------
 # Signing keys live outside the repository: Ed25519 keys for QR tokens and Open Badges, and the

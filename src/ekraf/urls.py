@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -23,3 +24,9 @@ urlpatterns = [
 # Only public files (logos) are served at /media/, from the filesystem or from S3 alike;
 # personal files (photos, certificates) go through views that check permission.
 urlpatterns += [path("media/<path:path>", public_media, name="public_media")]
+
+if settings.BENCH_ENDPOINTS:
+    # The benchmark's floor (python -m ekraf.bench): never on in production.
+    from ekraf.bench.views import trivial
+
+    urlpatterns += [path("bench/trivial", trivial, name="bench_trivial")]

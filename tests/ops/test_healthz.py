@@ -101,3 +101,24 @@ def test_healthz_answers_plain_http_behind_https_settings(client, settings):
     settings.SECURE_SSL_REDIRECT = True  # as with EKRAF_BASE_URL=https://…
     assert client.get("/healthz").status_code == 200
     assert client.get("/").status_code == 301
+
+
+def test_the_bench_floor_exists_only_when_asked(client, settings):
+    from django.urls import clear_url_caches
+
+    import ekraf.urls
+
+    assert client.get("/bench/trivial").status_code == 404
+    settings.BENCH_ENDPOINTS = True
+    try:
+        import importlib
+
+        importlib.reload(ekraf.urls)
+        clear_url_caches()
+        response = client.get("/bench/trivial")
+        assert response.status_code == 200 and response.content == b"ok"
+        assert response["X-Request-ID"] and "Content-Security-Policy" in response
+    finally:
+        settings.BENCH_ENDPOINTS = False
+        importlib.reload(ekraf.urls)
+        clear_url_caches()

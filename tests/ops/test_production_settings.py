@@ -28,6 +28,13 @@ def test_production_environment_passes_the_deploy_check(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+def test_deploy_check_catches_the_bench_endpoint(tmp_path):
+    env = production_env(tmp_path, EKRAF_BENCH_ENDPOINTS="1")
+    result = run_ekraf(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "ekraf.W001" in result.stderr
+
+
 def test_deploy_check_catches_plain_http(tmp_path):
     """The check above could not pass by accident: plain HTTP in production is reported."""
     env = production_env(tmp_path, EKRAF_BASE_URL="http://ekraf.malangkota.go.id")

@@ -10,6 +10,6 @@ class OpsConfig(AppConfig):
     verbose_name = _("Operasional")
 
     def ready(self):
-        from . import tasklog
+        from . import checks, tasklog  # noqa: F401 - checks register themselves
 
         tasklog.connect()
