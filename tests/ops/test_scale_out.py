@@ -3,11 +3,15 @@ with separate local directories, sharing nothing but PostgreSQL, Redis and an S3
 server, all on loopback.
 
 The journey proves each shared part: a session started on one web process is valid on the
-other (sessions in Redis, written through to PostgreSQL); a job queued by one web process is
-run by the worker (RQ on Redis); a file uploaded through one is served by the other (S3).
+other (sessions in Redis, written through to PostgreSQL); a job queued by another process is
+run by the worker (RQ on Redis); a file uploaded through one is served by the other (S3); an
+organiser's certificate run, started on one web process, is carried out by the worker (PDFs
+signed and stored in S3), followed on the other, and every certificate verifies on both.
+The hosts share configuration too, as production hosts do: the environment and the key files.
 """
 
 import html.parser
+import json
 import re
 import subprocess
 import time
@@ -21,14 +25,56 @@ from .conftest import PYTHON, production_env
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 SETUP = """
+import datetime as dt, io, json
 import django
 django.setup()
+from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.utils import timezone
+from PIL import Image
 call_command("migrate", interactive=False, verbosity=0)
 call_command("createcachetable")
 call_command("load_city", verbosity=0)
+call_command("credential_keys", "init", verbosity=0)
+from ekraf.accounts import services as accounts
 from ekraf.accounts.models import User
+from ekraf.core.models import Agency
+from ekraf.credentials.models import Signatory
+from ekraf.trainings.models import QuotaCategory, Registration, Session, Training
+
 User.objects.create_superuser(username="admin", email="admin@contoh.id", password="Admin-Uji-2024!")
+diskominfo = Agency.objects.get(code="diskominfo")
+organiser = User.objects.create_user(
+    username="penyelenggara", email="org@contoh.id", password="Org-Uji-2024!", full_name="Rina"
+)
+accounts.grant_role(organiser, "organiser", diskominfo)
+_, token = accounts.create_api_token(organiser, "skala")
+png = io.BytesIO()
+Image.new("RGBA", (120, 40), (20, 30, 110, 255)).save(png, format="PNG")
+signatory = Signatory.objects.create(
+    agency=diskominfo, name="Dr. Siti Rahayu, M.Si.", nip="197501012000032001", title="Kepala Dinas"
+)
+signatory.signature.save("ttd.png", ContentFile(png.getvalue()), save=True)
+training = Training.objects.create(
+    agency=diskominfo, title="Bimtek Konten Kreator: Branding Kota", hours=16,
+    certificate_kind="completion", status="finished",
+)
+start = timezone.make_aware(dt.datetime(2024, 1, 24, 8, 0))
+for day in range(2):
+    Session.objects.create(
+        training=training, starts_at=start + dt.timedelta(days=day),
+        ends_at=start + dt.timedelta(days=day, hours=8), address="Malang Creative Center",
+    )
+category = QuotaCategory.objects.create(training=training, name="Umum", seats=30)
+for n, name in enumerate(["Dimas Pratama", "Ayu Lestari", "Bagus Santoso"]):
+    person = User.objects.create_user(
+        username=f"peserta{n}", email=f"peserta{n}@contoh.id", password="x", full_name=name
+    )
+    Registration.objects.create(
+        training=training, category=category, user=person, status="confirmed",
+        full_name=name, email=person.email, completed=True,
+    )
+print(json.dumps({"token": token, "training": training.public_id}))
 """
 
 
@@ -118,6 +164,8 @@ def cluster(tmp_path, scratch_database, redis_url, s3_bucket):
             REDIS_URL=redis_url,
             EKRAF_BASE_URL=f"http://127.0.0.1:{port_a}",
             EKRAF_ALLOWED_HOSTS="127.0.0.1",
+            # Configuration every host shares (docs/deploy.md, "Keys"): the same key files.
+            EKRAF_KEYS_DIR=str(tmp_path / "keys"),
             **s3,
             **shared,
         )
@@ -134,6 +182,7 @@ def cluster(tmp_path, scratch_database, redis_url, s3_bucket):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
+    made = json.loads(result.stdout.strip().splitlines()[-1])
 
     servers = []
     try:
@@ -158,6 +207,7 @@ def cluster(tmp_path, scratch_database, redis_url, s3_bucket):
             "root": tmp_path,
             "env": env("client"),
             "bucket": s3_bucket,
+            **made,
         }
     finally:
         stop_all(servers)
@@ -275,3 +325,36 @@ def test_two_web_processes_and_a_worker_share_only_postgres_redis_and_s3(cluster
         .get("Contents", [])
     ]
     assert any(key.startswith("agencies/") for key in keys)
+
+    # Certificate day: the organiser asks A to issue; the worker draws, signs and stores the
+    # PDFs; B reports the job's progress; both verify every certificate.
+    api = type(browser)()
+    api.headers["Authorization"] = f"Bearer {cluster['token']}"
+    started = api.post(f"{a.url}/api/v1/trainings/{cluster['training']}/certificates")
+    assert started.status_code == 202, started.text
+    job = started.json()
+    finished = wait_for(
+        lambda: (lambda j: j if j["status"] == "finished" else None)(
+            api.get(f"{b.url}/api/v1/jobs/{job['id']}").json()
+        ),
+        "the worker to issue the certificates",
+        timeout=60,
+    )
+    assert (finished["done"], finished["total"], finished["failed"]) == (3, 3, 0)
+    codes = run_python(
+        cluster["env"],
+        "from ekraf.credentials.models import Certificate\n"
+        "for c in Certificate.objects.order_by('holder_name'): print(c.code, c.pdf)",
+    ).split("\n")
+    rows = [line.split() for line in codes if line.strip()]
+    assert len(rows) == 3
+    for code, pdf_name in rows:
+        page = browser.get(f"{a.url}/verifikasi/{code}")
+        assert page.status_code == 200
+        assert "Bimtek Konten Kreator: Branding Kota" in page.text
+        answer = browser.get(f"{b.url}/api/v1/certificates/{code}").json()
+        assert answer["status"] == "valid" and answer["agency"]
+        pdf = bucket["client"].get_object(Bucket=bucket["EKRAF_S3_BUCKET"], Key=pdf_name)
+        assert pdf["Body"].read().startswith(b"%PDF")
+    assert {answer["holder_name"]} <= {"Dimas Pratama", "Ayu Lestari", "Bagus Santoso"}
+    assert "issue_certificates" in worker.output()
