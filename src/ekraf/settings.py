@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "ekraf.creators",
     "ekraf.trainings",
     "ekraf.credentials",
+    "ekraf.insights",
     "ekraf.api",
     "ekraf.ops",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("ekraf.creators.urls")),
     path("", include("ekraf.trainings.urls")),
     path("", include("ekraf.credentials.urls")),
+    path("", include("ekraf.insights.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

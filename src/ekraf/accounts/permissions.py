@@ -238,3 +238,13 @@ def can_view_registration(user, registration) -> bool:
 
 def can_cancel_registration(user, registration) -> bool:
     return can_view_registration(user, registration)
+
+
+# --- insights (the committee dashboard) ---------------------------------------------------------
+
+
+def can_view_insights(user) -> bool:
+    """Committee members and administrators read the ecosystem's indicators."""
+    return bool(getattr(user, "is_authenticated", False)) and has_role(
+        user, Role.COMMITTEE, Role.ADMIN
+    )

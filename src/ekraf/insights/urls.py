@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "insights"
+urlpatterns = [
+    path("dasbor/", views.dashboard, name="dashboard"),
+]
