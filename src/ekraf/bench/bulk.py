@@ -39,7 +39,7 @@ def _value(field, row: dict, now):
         return field.get_default()
     if field.null:
         return None
-    if field.blank and field.get_internal_type() in ("CharField", "TextField", "SlugField"):
+    if field.blank and field.empty_strings_allowed:
         return ""
     raise ValueError(f"{field.model._meta.label}.{field.attname} needs a value")
 
