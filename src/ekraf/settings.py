@@ -245,8 +245,6 @@ if REDIS_URL:
             "URL": REDIS_URL,
             # A bulk certificate issuance can run for many minutes; RQ's default kills at 180 s.
             "DEFAULT_TIMEOUT": int(env("EKRAF_TASK_TIMEOUT", "7200")),
-            # Finished jobs stay readable for a day (job status pages, GET /api/v1/jobs/{id}).
-            "DEFAULT_RESULT_TTL": 86400,
             "REDIS_CLIENT_KWARGS": {"socket_connect_timeout": 5},
         }
     }

@@ -46,6 +46,7 @@ def parse_args(argv=None):
     )
     parser.add_argument("--reuse", action="store_true", help="keep the bench database if built")
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)  # the smoke test
     return parser.parse_args(argv)
 
 
@@ -659,6 +660,8 @@ def main(argv=None) -> int:
     from .servers import start_web, stop_all, wait_healthy
 
     counts = data.QUICK if args.quick else data.FULL
+    if args.tiny:
+        counts = {key: max(20, value // 100) for key, value in data.QUICK.items()}
     duration = args.duration or (QUICK_DURATION if args.quick else FULL_DURATION)
     only = {name for name in args.only.split(",") if name} or set(SCENARIOS)
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
@@ -696,14 +699,14 @@ def main(argv=None) -> int:
         "web": web,
         "duration": duration,
         "organiser_token": organiser_token,
-        "issue_counts": (200, 1000) if args.quick else (1000, 10000),
+        "issue_counts": (10, 30) if args.tiny else (200, 1000) if args.quick else (1000, 10000),
     }
     results: dict = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "database": connection.vendor,
         "queue": "rq" if env.get("REDIS_URL") else "database",
-        "scale": "quick" if args.quick else "full",
+        "scale": "tiny" if args.tiny else "quick" if args.quick else "full",
         "counts": city.counts,
         "web_workers": workers,
         "duration_s": duration,
