@@ -3,10 +3,12 @@ with separate local directories, sharing nothing but PostgreSQL, Redis and an S3
 server, all on loopback.
 
 The journey proves each shared part: a session started on one web process is valid on the
-other (sessions in Redis, written through to PostgreSQL); a job queued by another process is
-run by the worker (RQ on Redis); a file uploaded through one is served by the other (S3); an
-organiser's certificate run, started on one web process, is carried out by the worker (PDFs
-signed and stored in S3), followed on the other, and every certificate verifies on both.
+other (sessions in Redis, written through to PostgreSQL); a file uploaded through one is
+served by the other (S3); people register on both (one seat count in PostgreSQL) and their
+confirmations, queued by the web processes, are sent by the worker (RQ on Redis); tickets are
+checked in on the other web process; the organiser's certificate run, started on one, is
+carried out by the worker (PDFs signed and stored in S3), followed on the other, and every
+certificate verifies on both.
 The hosts share configuration too, as production hosts do: the environment and the key files.
 """
 
@@ -40,12 +42,13 @@ from ekraf.accounts import services as accounts
 from ekraf.accounts.models import User
 from ekraf.core.models import Agency
 from ekraf.credentials.models import Signatory
-from ekraf.trainings.models import QuotaCategory, Registration, Session, Training
+from ekraf.trainings.models import QuotaCategory, Session, Training
 
 User.objects.create_superuser(username="admin", email="admin@contoh.id", password="Admin-Uji-2024!")
 diskominfo = Agency.objects.get(code="diskominfo")
 organiser = User.objects.create_user(
-    username="penyelenggara", email="org@contoh.id", password="Org-Uji-2024!", full_name="Rina"
+    username="penyelenggara", email="org@contoh.id", password="Org-Uji-2024!", full_name="Rina",
+    email_verified_at=timezone.now(),
 )
 accounts.grant_role(organiser, "organiser", diskominfo)
 _, token = accounts.create_api_token(organiser, "skala")
@@ -57,24 +60,30 @@ signatory = Signatory.objects.create(
 signatory.signature.save("ttd.png", ContentFile(png.getvalue()), save=True)
 training = Training.objects.create(
     agency=diskominfo, title="Bimtek Konten Kreator: Branding Kota", hours=16,
-    certificate_kind="completion", status="finished",
+    certificate_kind="completion", status="published", completion_min_attendance=100,
+    completion_min_post_test=70, registration_opens_at=timezone.now() - dt.timedelta(days=1),
+    registration_closes_at=timezone.now() + dt.timedelta(days=1),
 )
-start = timezone.make_aware(dt.datetime(2024, 1, 24, 8, 0))
-for day in range(2):
+start = timezone.now() + dt.timedelta(days=2)
+sessions = [
     Session.objects.create(
         training=training, starts_at=start + dt.timedelta(days=day),
         ends_at=start + dt.timedelta(days=day, hours=8), address="Malang Creative Center",
     )
-category = QuotaCategory.objects.create(training=training, name="Umum", seats=30)
+    for day in range(2)
+]
+QuotaCategory.objects.create(training=training, name="Umum", seats=30)
+tokens = []
 for n, name in enumerate(["Dimas Pratama", "Ayu Lestari", "Bagus Santoso"]):
     person = User.objects.create_user(
-        username=f"peserta{n}", email=f"peserta{n}@contoh.id", password="x", full_name=name
+        username=f"peserta{n}", email=f"peserta{n}@contoh.id", password="x", full_name=name,
+        email_verified_at=timezone.now(),
     )
-    Registration.objects.create(
-        training=training, category=category, user=person, status="confirmed",
-        full_name=name, email=person.email, completed=True,
-    )
-print(json.dumps({"token": token, "training": training.public_id}))
+    tokens.append(accounts.create_api_token(person, "skala")[1])
+print(json.dumps({
+    "token": token, "training": training.public_id, "participants": tokens,
+    "sessions": [session.public_id for session in sessions],
+}))
 """
 
 
@@ -273,19 +282,6 @@ def test_two_web_processes_and_a_worker_share_only_postgres_redis_and_s3(cluster
     assert account_on_a.status_code == 200
     assert "Sekar Ayu Lestari" in account_on_a.text
 
-    # The queue: a job queued by another process (as a web request queues its notifications)
-    # is taken by the worker, and its result is readable by any process.
-    job = run_python(
-        cluster["env"], "from ekraf.ops.tasks import ping\nprint(ping.enqueue('skala').id)"
-    )
-    job_id = job.strip().splitlines()[-1]
-    wait_for(lambda: f"task-{job_id}" in worker.output(), "the worker to run the job")
-    result = run_python(
-        cluster["env"],
-        f"from ekraf.ops.tasks import ping\nr = ping.get_result({job_id!r})\nprint(r.status, r.return_value)",
-    )
-    assert result.split()[-2:] == ["SUCCESSFUL", "pong:skala"]
-
     # Files: an administrator uploads an agency's logo through A; B serves it.
     admin = type(browser)()
     post_form(
@@ -326,35 +322,100 @@ def test_two_web_processes_and_a_worker_share_only_postgres_redis_and_s3(cluster
     ]
     assert any(key.startswith("agencies/") for key in keys)
 
+    # Registration: Sekar registers on A through her browser session (the API with CSRF),
+    # three others with their tokens, alternately on A and B: one seat count for all.
+    training = cluster["training"]
+    registered = browser.post(
+        f"{a.url}/api/v1/trainings/{training}/registrations",
+        json={},
+        headers={"X-CSRFToken": browser.cookies["csrftoken"], "Referer": a.url + "/"},
+    )
+    assert registered.status_code == 201, registered.text
+    tickets = [registered.json()]
+    for n, token in enumerate(cluster["participants"]):
+        web = (a, b)[n % 2]
+        answer = type(browser)().post(
+            f"{web.url}/api/v1/trainings/{training}/registrations",
+            json={},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert answer.status_code == 201, answer.text
+        tickets.append(answer.json())
+    assert {ticket["status"] for ticket in tickets} == {"confirmed"}
+
+    # The confirmations were queued by the web processes and sent by the worker.
+    wait_for(
+        lambda: worker.output().count("send_outbox_message") >= 4 and "Sekar" in worker.output(),
+        "the worker to send the confirmations",
+    )
+
+    # Check-in at the door on B, for both sessions; a second scan on A changes nothing.
+    organiser = type(browser)()
+    organiser.headers["Authorization"] = f"Bearer {cluster['token']}"
+    for session in cluster["sessions"]:
+        for ticket in tickets:
+            scanned = organiser.post(
+                f"{b.url}/api/v1/checkins",
+                json={"ticket_code": ticket["ticket_code"], "session_id": session},
+            )
+            assert scanned.status_code == 201, scanned.text
+    again = organiser.post(
+        f"{a.url}/api/v1/checkins",
+        json={"ticket_code": tickets[0]["ticket_code"], "session_id": cluster["sessions"][0]},
+    )
+    assert again.status_code == 200 and again.json()["status"] == "already_checked_in"
+
+    # Post-test scores through A; completion computed on B's organiser page: everyone
+    # attended both sessions and scored 80 (rule: all sessions, post-test >= 70).
+    for ticket in tickets:
+        scored = organiser.put(
+            f"{a.url}/api/v1/registrations/{ticket['id']}/scores", json={"post_test_score": 80}
+        )
+        assert scored.status_code == 200, scored.text
+    desk = type(browser)()
+    post_form(desk, b.url + "/masuk/", {"username": "penyelenggara", "password": "Org-Uji-2024!"})
+    computed = desk.post(
+        f"{b.url}/kelola/pelatihan/{training}/kelulusan/",
+        data={"csrfmiddlewaretoken": desk.cookies["csrftoken"]},
+        headers={"Referer": b.url + "/"},
+    )
+    assert computed.status_code == 200 and "4 lulus" in computed.text, computed.text[-2000:]
+
     # Certificate day: the organiser asks A to issue; the worker draws, signs and stores the
     # PDFs; B reports the job's progress; both verify every certificate.
-    api = type(browser)()
-    api.headers["Authorization"] = f"Bearer {cluster['token']}"
-    started = api.post(f"{a.url}/api/v1/trainings/{cluster['training']}/certificates")
+    started = organiser.post(f"{a.url}/api/v1/trainings/{training}/certificates")
     assert started.status_code == 202, started.text
     job = started.json()
     finished = wait_for(
         lambda: (lambda j: j if j["status"] == "finished" else None)(
-            api.get(f"{b.url}/api/v1/jobs/{job['id']}").json()
+            organiser.get(f"{b.url}/api/v1/jobs/{job['id']}").json()
         ),
         "the worker to issue the certificates",
         timeout=60,
     )
-    assert (finished["done"], finished["total"], finished["failed"]) == (3, 3, 0)
+    assert (finished["done"], finished["total"], finished["failed"]) == (4, 4, 0)
     codes = run_python(
         cluster["env"],
         "from ekraf.credentials.models import Certificate\n"
         "for c in Certificate.objects.order_by('holder_name'): print(c.code, c.pdf)",
     ).split("\n")
     rows = [line.split() for line in codes if line.strip()]
-    assert len(rows) == 3
+    assert len(rows) == 4
+    holders = set()
     for code, pdf_name in rows:
         page = browser.get(f"{a.url}/verifikasi/{code}")
         assert page.status_code == 200
         assert "Bimtek Konten Kreator: Branding Kota" in page.text
         answer = browser.get(f"{b.url}/api/v1/certificates/{code}").json()
-        assert answer["status"] == "valid" and answer["agency"]
+        assert answer["status"] == "valid"
+        holders.add(answer["holder_name"])
         pdf = bucket["client"].get_object(Bucket=bucket["EKRAF_S3_BUCKET"], Key=pdf_name)
         assert pdf["Body"].read().startswith(b"%PDF")
-    assert {answer["holder_name"]} <= {"Dimas Pratama", "Ayu Lestari", "Bagus Santoso"}
-    assert "issue_certificates" in worker.output()
+    assert holders == {"Sekar Ayu Lestari", "Dimas Pratama", "Ayu Lestari", "Bagus Santoso"}
+    # Sekar finds hers in her wallet on B and downloads the PDF from A.
+    wallet = browser.get(f"{b.url}/sertifikat-saya/")
+    assert "Bimtek Konten Kreator: Branding Kota" in wallet.text
+    sekar_code = next(
+        code for code, _ in rows if browser.get(f"{a.url}/sertifikat-saya/{code}/pdf").ok
+    )
+    assert browser.get(f"{a.url}/sertifikat-saya/{sekar_code}/pdf").content.startswith(b"%PDF")
