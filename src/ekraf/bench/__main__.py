@@ -145,7 +145,7 @@ def machine() -> dict:
 def scenario_verification(ctx) -> dict:
     from ekraf.credentials.models import Certificate
 
-    from .load import Request, sustained
+    from .load import Request, interleaved
 
     codes = list(Certificate.objects.order_by("?").values_list("code", flat=True)[:2000])
     if not codes:
@@ -154,22 +154,26 @@ def scenario_verification(ctx) -> dict:
     rng = random.Random(1)  # noqa: S311
     rng.shuffle(codes)
 
-    def run(make):
-        return sustained(web.url, make, clients=clients, duration=duration, warmup=1.0)
-
-    trivial_before = run(lambda i: Request("/bench/trivial"))
-    page = run(lambda i: Request(f"/verifikasi/{codes[i % len(codes)]}"))
-    api = run(lambda i: Request(f"/api/v1/certificates/{codes[i % len(codes)]}"))
-    trivial_after = run(lambda i: Request("/bench/trivial"))
-    floor_rps = (trivial_before.rps + trivial_after.rps) / 2
+    measured = interleaved(
+        web.url,
+        {
+            "trivial": lambda i: Request("/bench/trivial"),
+            "page": lambda i: Request(f"/verifikasi/{codes[i % len(codes)]}"),
+            "api": lambda i: Request(f"/api/v1/certificates/{codes[i % len(codes)]}"),
+        },
+        clients=clients,
+        duration=duration,
+        rounds=3 if ctx["args"].tiny else 5,
+    )
+    trivial, page, api = measured["trivial"], measured["page"], measured["api"]
     out = {
         "clients": clients,
-        "trivial": trivial_before.summary(),
-        "trivial_after": trivial_after.summary(),
+        "rounds": 3 if ctx["args"].tiny else 5,
+        "trivial": trivial.summary(),
         "page": page.summary(),
         "api": api.summary(),
-        "page_ratio": page.rps / floor_rps if floor_rps else None,
-        "api_ratio": api.rps / floor_rps if floor_rps else None,
+        "page_ratio": page.rps / trivial.rps if trivial.rps else None,
+        "api_ratio": api.rps / trivial.rps if trivial.rps else None,
     }
     ok_page = page.statuses.get(200, 0) == page.requests
     ok_api = api.statuses.get(200, 0) == api.requests
@@ -537,7 +541,7 @@ def table(results: dict) -> str:
     rows = [("scenario", "figure", "floor (same run)", "ratio", "target", "met")]
     v = results.get("verification", {})
     if "page" in v:
-        floor = f"trivial view {_f(v['trivial']['rps'])} req/s"
+        floor = f"trivial view {_f(v['trivial']['rps'])} req/s, p99 {_f(v['trivial']['p99_ms'])} ms"
         for key, label in (
             ("page", "/verifikasi/{code}"),
             ("api", "GET /api/v1/certificates/{code}"),

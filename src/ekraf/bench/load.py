@@ -127,6 +127,38 @@ def sustained(
     return result
 
 
+def merge(results: list[LoadResult]) -> LoadResult:
+    """Several measurements of the same thing as one (interleaved rounds)."""
+    out = LoadResult()
+    for result in results:
+        out.requests += result.requests
+        out.seconds += result.seconds
+        out.statuses.update(result.statuses)
+        out.errors += result.errors
+        out.latencies_ms.extend(result.latencies_ms)
+    return out
+
+
+def interleaved(
+    base_url: str,
+    kinds: dict[str, Callable[[int], Request]],
+    *,
+    clients: int,
+    duration: float,
+    rounds: int = 5,
+) -> dict[str, LoadResult]:
+    """Each kind of request in turn, `rounds` times, `duration / rounds` seconds a turn: a
+    change in the machine's load (other work on shared cores) hits every kind alike, so the
+    ratios between them hold."""
+    parts: dict[str, list[LoadResult]] = {name: [] for name in kinds}
+    for _ in range(rounds):
+        for name, make in kinds.items():
+            parts[name].append(
+                sustained(base_url, make, clients=clients, duration=duration / rounds, warmup=0.5)
+            )
+    return {name: merge(results) for name, results in parts.items()}
+
+
 def burst(
     base_url: str, requests: list[Request], *, timeout: float = 120.0, keep_bodies=False
 ) -> LoadResult:
