@@ -56,6 +56,19 @@ def _names(faker: Faker, rng: random.Random, n: int) -> list[str]:
     return [f"{rng.choice(firsts)} {rng.choice(lasts)}" for _ in range(n)]
 
 
+def unique_codes(length: int):
+    """Random public codes without repeats: at half a million rows even 40-bit codes collide
+    (birthday bound), which the database's unique constraint would refuse mid-COPY."""
+    from ekraf.core.ids import random_code
+
+    seen = set()
+    while True:
+        code = random_code(length)
+        if code not in seen:
+            seen.add(code)
+            yield code
+
+
 def prepare_schema() -> None:
     quiet = io.StringIO()
     call_command("migrate", interactive=False, verbosity=0, stdout=quiet)
@@ -235,12 +248,15 @@ def build(counts: dict, *, seed: int = 2024, out=print) -> City:
                 break
             completed = rng.random() < 0.75
             registrations.append((first_registration + len(registrations), i, person, completed))
+    tickets, public_ids = unique_codes(8), unique_codes(10)
     with transaction.atomic():
         bulk.insert(
             Registration,
             (
                 {
                     "id": rid,
+                    "ticket_code": next(tickets),
+                    "public_id": next(public_ids),
                     "training_id": first_training + i,
                     "category_id": first_category + 2 * i + (rid % 2),
                     "user_id": first_user + person,
