@@ -188,7 +188,7 @@ def scenario_verification(ctx) -> dict:
     return out
 
 
-def _completers(training_title: str, n: int, agency_id: int, seed: int):
+def _completers(training_title: str, n: int, agency_id: int, seed: str):
     """A finished training with `n` confirmed, completed participants (bulk, like data.py)."""
     from ekraf.accounts.models import User
     from ekraf.trainings.models import QuotaCategory, Registration, Session, Training
@@ -314,8 +314,9 @@ def scenario_certificates(ctx) -> dict:
     agency_id = ctx["city"].agency_ids[0]
     _signatory(agency_id)
     small, large = ctx["issue_counts"]
-    batch = _completers("Bimtek Hari Sertifikat", small, agency_id, seed=1)
-    many = _completers("Bimtek Hari Sertifikat Besar", large, agency_id, seed=2)
+    run = int(time.time())  # --reuse runs again on the same database: new people each time
+    batch = _completers("Bimtek Hari Sertifikat", small, agency_id, seed=f"{run}a")
+    many = _completers("Bimtek Hari Sertifikat Besar", large, agency_id, seed=f"{run}b")
     worker = start_worker(ctx["env"], ctx["root"] / "logs" / "worker.log")
     try:
         first = _issue(ctx, batch, worker.process.pid, timeout=3600)

@@ -1,8 +1,8 @@
 """The certificate day's floor: the same page drawn with bare reportlab.
 
 Same size (A4 landscape), same embedded fonts, the frame, the logo, the texts a certificate
-prints, one signature image and the QR code as vector squares; no token signing, no PAdES
-signature, no database, no storage. What issuance costs beyond this is the price of making
+prints, one signature image and the QR code (same error level and fixed mask) as vector
+squares; no token signing, no PAdES signature, no database, no storage. What issuance costs beyond this is the price of making
 the certificate real (numbering, signatures, storage, notification).
 """
 
@@ -19,6 +19,11 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+# The real page's reportlab settings (binary streams) and QR parameters, so the floor differs
+# from issuance only by what issuance adds.
+from ekraf.credentials import pdf as _credentials_pdf  # noqa: F401 - sets rl_config.useA85 = 0
+from ekraf.credentials.tokens import QR_ERROR, QR_MASK
 
 WIDTH, HEIGHT = landscape(A4)
 FONTS = Path(__file__).resolve().parents[1] / "credentials" / "fonts"
@@ -59,7 +64,8 @@ def draw(fields: dict, logo: ImageReader, signature: ImageReader) -> bytes:
         c.setFont(font, size)
         c.drawCentredString(WIDTH / 2, y, text)
     c.drawImage(signature, WIDTH / 2 - 60, 110, 120, 44, mask="auto")
-    qr = segno.make(fields["url"], error="m")
+    # The same QR as the real page: its error level and its fixed mask (ekraf.credentials.tokens).
+    qr = segno.make(fields["url"], error=QR_ERROR, micro=False, boost_error=False, mask=QR_MASK)
     matrix = list(qr.matrix)
     module = 124 / len(matrix)
     path = c.beginPath()
