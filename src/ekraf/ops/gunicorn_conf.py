@@ -37,4 +37,4 @@ errorlog = "-"
 loglevel = os.environ.get("EKRAF_LOG_LEVEL", "info").lower()
 proc_name = "ekraf-web"
 # nginx in front: believe its X-Forwarded-Proto (Django reads it too, SECURE_PROXY_SSL_HEADER).
-forwarded_allow_ips = os.environ.get("EKRAF_TRUSTED_PROXIES", "127.0.0.1")
+forwarded_allow_ips = os.environ.get("EKRAF_FORWARDED_ALLOW_IPS", "127.0.0.1")
