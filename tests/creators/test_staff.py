@@ -40,10 +40,15 @@ def test_who_sees_the_registry(client, creator_user, organiser, agency_staff, ad
 
 
 def test_search_by_name_email_phone_and_handle(client, organiser):
+    # Both consent to the talent directory: phone and e-mail are searchable only when visible
+    # (test_contact_consent.py).
     ayu = cf.creator(
-        "Ayu Kartika", phone="+6281234567890", channels=[("tiktok", "@kuliner.ngalam", 10)]
+        "Ayu Kartika",
+        phone="+6281234567890",
+        channels=[("tiktok", "@kuliner.ngalam", 10)],
+        public=True,
     )
-    cf.creator("Budi Santoso", email="budi.santoso@contoh.id", village="Klojen")
+    cf.creator("Budi Santoso", email="budi.santoso@contoh.id", village="Klojen", public=True)
     client.force_login(organiser)
     assert names(client.get(LIST, {"q": "kartika"})) == {"Ayu Kartika"}
     assert names(client.get(LIST, {"q": "budi.santoso@"})) == {"Budi Santoso"}
@@ -158,6 +163,7 @@ def test_export_csv_and_xlsx_without_nik(client, organiser, agency_staff):
         gender="P",
         phone="+6281234567890",
         channels=[("instagram", "@ayu", 100), ("tiktok", "@ayu.tt", 50)],
+        public=True,  # consents to the talent directory: her contact is exported
     )
     cf.creator('=HYPERLINK("http://jahat")', village="Klojen", subsectors=("kuliner",))
     client.force_login(agency_staff)
@@ -210,6 +216,7 @@ def test_export_reads_in_chunks(organiser, monkeypatch):
     monkeypatch.setattr(type(services.CreatorProfile.objects.all()), "iterator", spy)
     from ekraf.creators import selectors
 
-    rows = list(exports.csv_stream(selectors.search_creators(selectors.CreatorFilters())))
+    queryset = selectors.search_creators(selectors.CreatorFilters(), viewer=organiser)
+    rows = list(exports.csv_stream(queryset, organiser))
     assert len(rows) == 1 + 1 + 3  # BOM, header, three creators
     assert seen["chunk_size"] == exports.CHUNK

@@ -11,7 +11,7 @@ to administrators.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ekraf.core.errors import NotAllowed
@@ -248,3 +248,52 @@ def can_view_insights(user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and has_role(
         user, Role.COMMITTEE, Role.ADMIN
     )
+
+
+# --- creators: contact details (phone, e-mail) -----------------------------------------------
+
+# The name under which the creators' selectors annotate a profile with "has an active
+# talent-directory consent" (an EXISTS subquery in the same query as the rows, so deciding per
+# row costs nothing). Profiles read without it fall back to one query each.
+DIRECTORY_CONSENT = "directory_consent"
+
+
+def _directory_consent(profile) -> bool:
+    known = getattr(profile, DIRECTORY_CONSENT, None)
+    if known is None:
+        known = profile.consents.filter(
+            purpose="talent_directory", withdrawn_at__isnull=True
+        ).exists()
+        setattr(profile, DIRECTORY_CONSENT, known)
+    return bool(known)
+
+
+def can_see_creator_contact(user, profile) -> bool:
+    """A creator's phone and e-mail, on pages, in exports and in the API alike.
+
+    The talent-directory consent is the one that says agencies may contact the person, so
+    registry staff see contact details only while it is active — or when their own agency
+    imported the person (that agency collected the details itself) — and administrators always.
+    A deleted profile shows none to anyone.
+    """
+    if profile is None or profile.deleted_at is not None:
+        return False
+    if getattr(user, "is_authenticated", False) and profile.user_id == user.pk:
+        return True
+    if is_admin(user):
+        return True
+    if not can_view_creator_registry(user):
+        return False
+    if profile.source_agency_id is not None and profile.source_agency_id in agency_ids(user):
+        return True
+    return _directory_consent(profile)
+
+
+def creator_contacts_visible(user) -> Q | None:
+    """can_see_creator_contact as a filter on CreatorProfile rows annotated with
+    DIRECTORY_CONSENT (search by phone or e-mail matches only these); None means every row."""
+    if is_admin(user):
+        return None
+    if not can_view_creator_registry(user):
+        return Q(pk__in=[])
+    return Q(**{DIRECTORY_CONSENT: True}) | Q(source_agency_id__in=agency_ids(user))

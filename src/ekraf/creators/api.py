@@ -37,12 +37,28 @@ class ChannelOut(Schema):
     followers_read_on: datetime.date | None
 
 
+def _contact_visible(obj, context) -> bool:
+    """The same rule as the pages and exports (permissions.can_see_creator_contact), for the
+    caller of this request."""
+    request = (context or {}).get("request")
+    return permissions.can_see_creator_contact(getattr(request, "auth", None), obj)
+
+
 class CreatorOut(Schema):
     public_id: str
     full_name: str
     display_name: str
-    email: str
-    phone: str = Field(description="E.164, misalnya +6281234567890; kosong bila tidak diisi")
+    email: str | None = Field(
+        description="null bila pelaku tidak bersedia dihubungi (lihat contact_hidden)"
+    )
+    phone: str | None = Field(
+        description="E.164, misalnya +6281234567890; kosong bila tidak diisi; null bila pelaku "
+        "tidak bersedia dihubungi (lihat contact_hidden)"
+    )
+    contact_hidden: bool = Field(
+        description="true: email dan telepon disembunyikan karena pelaku tidak menyetujui "
+        "direktori talenta dan tidak diimpor oleh perangkat daerah Anda"
+    )
     gender: str
     birth_year: int | None
     kecamatan: RegionRef | None
@@ -55,8 +71,16 @@ class CreatorOut(Schema):
     created_at: datetime.datetime
 
     @staticmethod
-    def resolve_email(obj):
-        return obj.user.email
+    def resolve_email(obj, context):
+        return obj.user.email if _contact_visible(obj, context) else None
+
+    @staticmethod
+    def resolve_phone(obj, context):
+        return obj.phone if _contact_visible(obj, context) else None
+
+    @staticmethod
+    def resolve_contact_hidden(obj, context):
+        return not _contact_visible(obj, context)
 
     @staticmethod
     def resolve_kecamatan(obj):
@@ -122,7 +146,8 @@ def list_creators(
     pathway: Pathway | None = None,
 ):
     """Pencarian nama, email, telepon atau nama akun; saring dengan kode subsektor, kode
-    wilayah Kemendagri (kecamatan/kelurahan), platform kanal dan jalur minat."""
+    wilayah Kemendagri (kecamatan/kelurahan), platform kanal dan jalur minat. Email dan telepon
+    hanya dicari (dan ditampilkan) untuk pelaku yang kontaknya boleh Anda lihat."""
     permissions.require(permissions.can_view_creator_registry(request.auth))
     filters = selectors.CreatorFilters(
         q=q.strip()[:100],
@@ -132,7 +157,7 @@ def list_creators(
         platform=platform or "",
         pathway=pathway or "",
     )
-    return selectors.search_creators(filters)
+    return selectors.search_creators(filters, viewer=request.auth)
 
 
 @router.get(

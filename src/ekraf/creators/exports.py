@@ -1,7 +1,9 @@
 """Exports of the registry for staff: CSV streamed row by row, XLSX written in write-only mode.
 
 Neither ever holds the whole table: rows come from the database in chunks (iterator with
-chunk_size, prefetches per chunk). The NIK is never exported, not even masked.
+chunk_size, prefetches per chunk). The NIK is never exported, not even masked. E-mail and phone
+cells stay empty for creators whose contact details the viewer may not see
+(permissions.can_see_creator_contact); the "Kontak" column says why.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from ekraf.accounts import permissions
 
 from .models import CreatorProfile
 
@@ -26,6 +30,7 @@ def headers() -> list[str]:
         _("Nama tampilan"),
         _("Email"),
         _("Telepon"),
+        _("Kontak"),
         _("Jenis kelamin"),
         _("Tahun lahir"),
         _("Kecamatan"),
@@ -40,15 +45,17 @@ def headers() -> list[str]:
     ]
 
 
-def row(profile: CreatorProfile) -> list:
+def row(profile: CreatorProfile, viewer) -> list:
     channels = list(profile.channels.all())
     followers = sum(c.followers or 0 for c in channels)
+    contact = permissions.can_see_creator_contact(viewer, profile)
     return [
         profile.public_id,
         profile.full_name,
         profile.display_name,
-        profile.user.email,
-        profile.phone,
+        profile.user.email if contact else "",
+        profile.phone if contact else "",
+        "" if contact else _("tidak bersedia dihubungi"),
         profile.get_gender_display() if profile.gender else "",
         profile.birth_year or "",
         profile.kelurahan.parent.name if profile.kelurahan else "",
@@ -63,9 +70,9 @@ def row(profile: CreatorProfile) -> list:
     ]
 
 
-def rows(queryset) -> Iterator[list]:
+def rows(queryset, viewer) -> Iterator[list]:
     for profile in queryset.iterator(chunk_size=CHUNK):
-        yield row(profile)
+        yield row(profile, viewer)
 
 
 _PHONE_OR_NUMBER = re.compile(r"^[+-]?\d[\d .]*$")
@@ -87,22 +94,22 @@ class _Echo:
         return value
 
 
-def csv_stream(queryset) -> Iterable[str]:
+def csv_stream(queryset, viewer) -> Iterable[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # BOM, so Excel opens UTF-8 names correctly
     yield writer.writerow(headers())
-    for values in rows(queryset):
+    for values in rows(queryset, viewer):
         yield writer.writerow([safe_cell(v) for v in values])
 
 
-def xlsx_file(queryset):
+def xlsx_file(queryset, viewer):
     """A temporary file holding the workbook; openpyxl write-only streams rows to disk."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Pelaku ekraf")[:31])
     sheet.append(headers())
-    for values in rows(queryset):
+    for values in rows(queryset, viewer):
         sheet.append([safe_cell(v) for v in values])
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after sending
     workbook.save(out)

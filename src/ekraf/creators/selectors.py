@@ -102,20 +102,41 @@ def _phone_variants(q: str) -> list[str]:
     return [digits]
 
 
-def search_creators(filters: CreatorFilters) -> QuerySet:
-    """The registry (without deleted profiles), searched and filtered, with what lists show."""
-    qs = CreatorProfile.objects.filter(deleted_at__isnull=True)
+def _with_contact_consent(qs: QuerySet) -> QuerySet:
+    """Each row carries whether its talent-directory consent is active, in the same query, so
+    permissions.can_see_creator_contact decides per row without another query."""
+    from ekraf.accounts import permissions
+
+    return qs.annotate(
+        **{permissions.DIRECTORY_CONSENT: _active_consent(Consent.Purpose.TALENT_DIRECTORY)}
+    )
+
+
+def search_creators(filters: CreatorFilters, *, viewer) -> QuerySet:
+    """The registry (without deleted profiles), searched and filtered, with what lists show.
+
+    A search term matches names and channel handles of everyone, but e-mail addresses and phone
+    numbers only of the creators whose contact details the viewer may see: otherwise probing
+    with "0812", "08123", … would spell out a number the person chose not to share.
+    """
+    from ekraf.accounts import permissions
+
+    qs = _with_contact_consent(CreatorProfile.objects.filter(deleted_at__isnull=True))
     q = filters.q
     if q:
         handle = q.lstrip("@").lower()
+        contact = Q(user__email__icontains=q)
+        for variant in _phone_variants(q):
+            contact |= Q(phone__contains=variant)
+        visible = permissions.creator_contacts_visible(viewer)
+        if visible is not None:
+            contact &= visible
         cond = (
             Q(full_name__icontains=q)
             | Q(display_name__icontains=q)
-            | Q(user__email__icontains=q)
+            | contact
             | Exists(Channel.objects.filter(profile=OuterRef("pk"), handle__icontains=handle))
         )
-        for variant in _phone_variants(q):
-            cond |= Q(phone__contains=variant)
         qs = qs.filter(cond)
     if filters.subsector:
         qs = qs.filter(
@@ -142,10 +163,20 @@ def search_creators(filters: CreatorFilters) -> QuerySet:
 
 def creator_for_staff(public_id: str) -> CreatorProfile | None:
     return (
-        _with_details(CreatorProfile.objects.filter(public_id=public_id))
+        _with_details(_with_contact_consent(CreatorProfile.objects.filter(public_id=public_id)))
         .prefetch_related("consents")
         .first()
     )
+
+
+def mark_contact_visibility(viewer, profiles) -> list[CreatorProfile]:
+    """The profiles, each with `contact_visible` set for this viewer (for templates)."""
+    from ekraf.accounts import permissions
+
+    profiles = list(profiles)
+    for profile in profiles:
+        profile.contact_visible = permissions.can_see_creator_contact(viewer, profile)
+    return profiles
 
 
 def villages_by_district() -> list[tuple[Region, list[Region]]]:

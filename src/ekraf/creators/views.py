@@ -218,7 +218,9 @@ def staff_list(request):
     _require_registry(request.user)
     filter_form = forms.CreatorFilterForm(request.GET or None)
     filters = selectors.CreatorFilters.from_query(request.GET)
-    page = Paginator(selectors.search_creators(filters), PAGE_SIZE).get_page(request.GET.get("hal"))
+    queryset = selectors.search_creators(filters, viewer=request.user)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("hal"))
+    page.object_list = selectors.mark_contact_visibility(request.user, page.object_list)
     return render(
         request,
         "creators/staff_list.html",
@@ -240,15 +242,17 @@ def staff_export(request, fmt):
     if not permissions.can_export_creators(request.user):
         raise PermissionDenied
     filters = selectors.CreatorFilters.from_query(request.GET)
-    queryset = selectors.search_creators(filters)
+    queryset = selectors.search_creators(filters, viewer=request.user)
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
-        response = StreamingHttpResponse(exports.csv_stream(queryset), content_type="text/csv")
+        response = StreamingHttpResponse(
+            exports.csv_stream(queryset, request.user), content_type="text/csv"
+        )
         response["Content-Disposition"] = f'attachment; filename="pelaku-ekraf-{stamp}.csv"'
         return response
     if fmt == "xlsx":
         return FileResponse(
-            exports.xlsx_file(queryset),
+            exports.xlsx_file(queryset, request.user),
             as_attachment=True,
             filename=f"pelaku-ekraf-{stamp}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -279,6 +283,7 @@ def staff_detail(request, public_id):
         {
             "profile": profile,
             "consents": {c.purpose: c for c in profile.consents.all() if c.is_active},
+            "contact_visible": permissions.can_see_creator_contact(request.user, profile),
             "can_reveal": permissions.can_reveal_nik(request.user) and profile.nik_masked,
             "reveal_form": reveal_form,
             "revealed": revealed,
