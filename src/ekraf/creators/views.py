@@ -266,6 +266,12 @@ def staff_detail(request, public_id):
     profile = selectors.creator_for_staff(public_id)
     if profile is None:
         raise Http404
+    if profile.deleted_at is not None:
+        # The person deleted their account: what is kept (the anonymised row that registrations
+        # and certificates point to) is no one's personal data to show. Staff who follow a link
+        # from an old record learn why there is nothing to see, instead of a "not found" that
+        # looks like a broken link; 410 Gone tells tools the same.
+        return render(request, "creators/staff_deleted.html", {"profile": profile}, status=410)
     revealed = None
     reveal_form = forms.RevealNikForm(request.POST or None)
     if request.method == "POST" and reveal_form.is_valid():
