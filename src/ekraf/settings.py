@@ -290,6 +290,12 @@ TRUSTED_PROXIES = int(env("EKRAF_TRUSTED_PROXIES", "0"))
 NINJA_NUM_PROXIES = TRUSTED_PROXIES
 # Load balancers and monitors probe the app servers directly over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Web log-in lockout (accounts.services.authenticate_throttled): after this many failed
+# attempts for one account (or one unknown name) within the lockout period, or per client
+# address (higher: an office or campus shares one address), attempts are refused for the period.
+LOGIN_MAX_FAILURES = int(env("EKRAF_LOGIN_MAX_FAILURES", "5"))
+LOGIN_MAX_FAILURES_PER_ADDRESS = int(env("EKRAF_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
+LOGIN_LOCKOUT_MINUTES = int(env("EKRAF_LOGIN_LOCKOUT_MINUTES", "15"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -54,9 +54,7 @@ def test_the_staff_page_of_a_deleted_profile_says_so_and_shows_nothing_else(
     assert not AuditEvent.objects.filter(action="creators.nik_revealed").exists()
 
 
-def test_deleted_profiles_are_not_listed_searched_or_served_by_the_api(
-    client, deleted, organiser
-):
+def test_deleted_profiles_are_not_listed_searched_or_served_by_the_api(client, deleted, organiser):
     client.force_login(organiser)
     for q in ("", "Pelaku dihapus", "dihapus"):
         response = client.get(reverse("creators:staff_list"), {"q": q})

@@ -74,6 +74,29 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
         self.fields["username"].label = _("Email atau nama pengguna")
         self.fields["password"].label = _("Kata sandi")
 
+    def clean(self):
+        """As Django's, but through the lockout policy (services.authenticate_throttled)."""
+        from ekraf.core.errors import DomainError
+
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = services.authenticate_throttled(self.request, username, password)
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message, code=exc.code) from exc
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+    @property
+    def locked_out(self) -> bool:
+        return any(
+            error.code == services.TooManyAttempts.code
+            for error in self.errors.as_data().get("__all__", [])
+        )
+
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if user.email_verified_at is None:
@@ -99,7 +122,8 @@ class StyledPasswordResetForm(StyledFormMixin, PasswordResetForm):
 
 class StyledSetPasswordForm(StyledFormMixin, SetPasswordForm):
     def save(self, commit=True):
-        """The reset link came by e-mail, so following it proves the address."""
+        """The reset link came by e-mail, so following it proves the address (and ends a
+        log-in lockout: the person can sign in with the new password at once)."""
         from django.utils import timezone
 
         user = super().save(commit=False)
@@ -107,6 +131,7 @@ class StyledSetPasswordForm(StyledFormMixin, SetPasswordForm):
             user.email_verified_at = timezone.now()
         if commit:
             user.save()
+        services.lift_login_lockout(user)
         return user
 
 

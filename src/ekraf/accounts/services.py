@@ -11,11 +11,15 @@ from django.contrib.auth import authenticate
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from ekraf.core import throttle
+from ekraf.core.clientip import client_key
 from ekraf.core.errors import Conflict, DomainError
 
 from . import permissions
@@ -167,7 +171,7 @@ def user_for_token(token: str) -> User | None:
 
 def token_for_credentials(request, username: str, password: str) -> str:
     """`POST /api/v1/auth/token`: username (or e-mail) and password give a new token."""
-    user = authenticate(request, username=username, password=password)
+    user = authenticate_throttled(request, username, password)
     if user is None:
         raise DomainError(_("Nama pengguna atau kata sandi salah."), code="bad_credentials")
     if user.email_verified_at is None:
@@ -196,3 +200,129 @@ def anonymise_user(user: User) -> None:
     user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
     user.role_grants.all().delete()
     permissions.forget(user)
+
+
+# --- sign-in lockout and e-mail link throttles -----------------------------------------------
+
+
+class TooManyAttempts(DomainError):
+    """Refused for a while; says when to try again, never whether an account exists."""
+
+    status = 429
+    code = "too_many_attempts"
+
+
+def _login_limits():
+    minutes = settings.LOGIN_LOCKOUT_MINUTES
+    return (
+        throttle.Budget("login-account", settings.LOGIN_MAX_FAILURES, minutes * 60),
+        throttle.Budget("login-address", settings.LOGIN_MAX_FAILURES_PER_ADDRESS, minutes * 60),
+        throttle.Lockout("login-account", minutes * 60),
+        throttle.Lockout("login-address", minutes * 60),
+    )
+
+
+def _login_identity(username: str) -> str:
+    """The account a log-in names, whether typed as username or e-mail (so both spellings
+    share one budget); an unknown name is counted under itself, just the same."""
+    name = (username or "").strip().lower()[:254]
+    pk = (
+        User.objects.filter(Q(username__iexact=name) | Q(email__iexact=name))
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return f"user:{pk}" if pk is not None else f"name:{name}"
+
+
+def _locked_message(seconds: int) -> str:
+    minutes = throttle.minutes(seconds)
+    return ngettext(
+        "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, coba lagi dalam "
+        "%(minutes)d menit, atau atur ulang kata sandi lewat “Lupa kata sandi”.",
+        "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, coba lagi dalam "
+        "%(minutes)d menit, atau atur ulang kata sandi lewat “Lupa kata sandi”.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def authenticate_throttled(request, username: str, password: str) -> User | None:
+    """Check a username (or e-mail) and password, within the log-in lockout policy.
+
+    Each attempt first claims a place in two budgets — the named account's and the client
+    address's — before the password is checked, so even parallel guesses get no more checks
+    than the budget holds. A success gives its places back and clears the account's failures;
+    a failure keeps them. When a budget is used up, that account (or address) is locked for
+    LOGIN_LOCKOUT_MINUTES and every attempt is refused with the same message, whether or not
+    the account exists and whatever the password.
+    """
+    account_budget, address_budget, account_lock, address_lock = _login_limits()
+    who = _login_identity(username)
+    where = client_key(request) if request is not None else "unknown"
+    wait = throttle.locked_for((account_lock, who), (address_lock, where))
+    if wait:
+        raise TooManyAttempts(_locked_message(wait))
+    account_slot = account_budget.take(who)
+    address_slot = address_budget.take(where)
+    if account_slot is None or address_slot is None:
+        account_budget.give_back(account_slot)
+        address_budget.give_back(address_slot)
+        if account_slot is None:
+            account_lock.lock(who)
+        if address_slot is None:
+            address_lock.lock(where)
+        raise TooManyAttempts(_locked_message(account_lock.seconds))
+    user = authenticate(request, username=username, password=password)
+    if user is not None:
+        account_budget.give_back(account_slot)
+        address_budget.give_back(address_slot)
+        account_budget.reset(who)
+        return user
+    if account_slot.last or address_slot.last:
+        if account_slot.last:
+            account_lock.lock(who)
+        if address_slot.last:
+            address_lock.lock(where)
+        raise TooManyAttempts(_locked_message(account_lock.seconds))
+    return None
+
+
+def lift_login_lockout(user: User) -> None:
+    """A password set through the e-mailed link proves the person: their lockout ends."""
+    account_budget, _address_budget, account_lock, _address_lock = _login_limits()
+    account_lock.lift(f"user:{user.pk}")
+    account_budget.reset(f"user:{user.pk}")
+
+
+# E-mails with links (password reset, verification) per address asked for, and per client
+# address: enough for a person who lost the first e-mail, too few to flood an inbox or to use
+# the platform as a mail cannon.
+EMAIL_LINKS_PER_EMAIL = 3
+EMAIL_LINKS_PER_ADDRESS = 10
+EMAIL_LINKS_WINDOW = 60 * 60
+
+
+def allow_email_link(request, kind: str, email: str) -> None:
+    """Count one request for a password-reset or verification e-mail; TooManyAttempts when the
+    e-mail address or the client address has asked too often this hour. Counted whether or not
+    an account has that address, so the answer tells nothing about who is registered."""
+    per_email = throttle.Budget(f"mail-{kind}-email", EMAIL_LINKS_PER_EMAIL, EMAIL_LINKS_WINDOW)
+    per_client = throttle.Budget(
+        f"mail-{kind}-address", EMAIL_LINKS_PER_ADDRESS, EMAIL_LINKS_WINDOW
+    )
+    email_key = normalise_email(email)
+    client = client_key(request)
+    if per_client.take(client) is None:
+        wait = per_client.retry_after(client)
+    elif per_email.take(email_key) is None:
+        wait = per_email.retry_after(email_key)
+    else:
+        return
+    minutes = throttle.minutes(wait)
+    raise TooManyAttempts(
+        ngettext(
+            "Terlalu banyak permintaan email. Coba lagi dalam %(minutes)d menit.",
+            "Terlalu banyak permintaan email. Coba lagi dalam %(minutes)d menit.",
+            minutes,
+        )
+        % {"minutes": minutes}
+    )

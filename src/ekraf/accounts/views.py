@@ -65,6 +65,13 @@ def verify(request, token):
 def resend_verification(request):
     form = ResendVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        try:
+            services.allow_email_link(request, "verify", form.cleaned_data["email"])
+        except services.TooManyAttempts as exc:
+            form.add_error(None, exc.message)
+            return render(
+                request, "accounts/resend_verification.html", {"form": form}, status=exc.status
+            )
         user = User.objects.filter(
             email__iexact=form.cleaned_data["email"], email_verified_at__isnull=True, is_active=True
         ).first()
@@ -91,11 +98,25 @@ class PasswordResetView(auth_views.PasswordResetView):
         # Links point at the public address, not at whatever host the request came through.
         return {"base_url": settings.BASE_URL}
 
+    def form_valid(self, form):
+        try:
+            services.allow_email_link(self.request, "reset", form.cleaned_data["email"])
+        except services.TooManyAttempts as exc:
+            form.add_error(None, exc.message)
+            return self.render_to_response(self.get_context_data(form=form), status=exc.status)
+        return super().form_valid(form)
+
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.locked_out:
+            response.status_code = services.TooManyAttempts.status
+        return response
 
 
 @login_required

@@ -28,3 +28,20 @@ def client_ip(request) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+def client_key(request) -> str:
+    """The client's address as rate limits and lockouts count it: IPv6 clients per /64, the
+    block one subscriber line gets, so cycling through its addresses resets nothing."""
+    address = client_ip(request)
+    if address is None:
+        return "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:  # not an address (a test client, a unix socket)
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)

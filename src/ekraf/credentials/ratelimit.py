@@ -4,30 +4,17 @@ In the embedded setup that cache is process memory, so a verification look-up co
 database query; scaled out it is Redis, shared by every web process.
 """
 
-import ipaddress
 import time
 
 from django.conf import settings
 from django.core.cache import caches
 
-from ekraf.core.clientip import client_ip
+from ekraf.core.clientip import client_key
 
 
 def client_address(request) -> str:
-    """The client's address (through trusted proxies); IPv6 clients count per /64, the block
-    one subscriber line gets, so cycling through its addresses does not reset the limit."""
-    address = client_ip(request)
-    if address is None:
-        return "unknown"
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:  # not an address (a test client, a unix socket)
-        return address
-    if ip.version == 6:
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
+    """The client's address (through trusted proxies); IPv6 clients count per /64."""
+    return client_key(request)
 
 
 def allow(request, bucket: str, per_minute: int | None = None) -> bool:
