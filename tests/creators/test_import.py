@@ -145,7 +145,10 @@ def test_duplicates_against_the_registry_and_within_the_file_are_reported(client
     ]
     client.force_login(organiser)
     batch = batch_from(upload(client, cf.xlsx_bytes(rows), "peserta.xlsx"))
-    client.post(reverse("creators:import_detail", args=[batch.public_id]), mapping_post(batch))
+    client.post(
+        reverse("creators:import_detail", args=[batch.public_id]),
+        mapping_post(batch) | {"nik_confirmed": "on"},  # NIKs are read (test_import_nik.py)
+    )
     batch.refresh_from_db()
     assert (batch.valid_rows, batch.duplicate_rows, batch.error_rows) == (2, 4, 0)
     problems = {(p["line"], p["kind"]): p["message"] for p in batch.problems}

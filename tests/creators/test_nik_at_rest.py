@@ -81,7 +81,10 @@ def test_raw_nik_appears_nowhere_in_the_database(client, organiser, admin_user):
         reverse("creators:import_start"), {"agency": "diskominfo", "file": upload}
     )
     batch_url = response["Location"]
-    client.post(batch_url, {"full_name": "1", "email": "2", "gender": "4", "nik": "9"})
+    client.post(
+        batch_url,
+        {"full_name": "1", "email": "2", "gender": "4", "nik": "9", "nik_confirmed": "on"},
+    )
     client.post(batch_url + "terapkan/")
     assert CreatorProfile.objects.exclude(nik_hash="").count() == 3
     # 4. Staff reveal one (the audit log records the reveal, not the NIK).

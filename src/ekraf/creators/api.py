@@ -312,6 +312,10 @@ class ImportOut(Schema):
     error_rows: int
     duplicate_rows: int
     created_count: int
+    nik_imported: bool = Field(
+        description="kolom NIK diimpor: penyelenggara menyatakan NIK dikumpulkan dengan "
+        "persetujuan tiap orang; false berarti kolom NIK diabaikan"
+    )
     problems: list[ProblemOut]
     problems_truncated: bool
     created_at: datetime.datetime
@@ -337,6 +341,7 @@ def get_import(request, public_id: str):
         "error_rows": batch.error_rows,
         "duplicate_rows": batch.duplicate_rows,
         "created_count": batch.created_count,
+        "nik_imported": batch.imports_nik,
         "problems": batch.problems,
         "problems_truncated": batch.problems_truncated,
         "created_at": batch.created_at,

@@ -293,7 +293,8 @@ def build(ctx) -> None:
         community = ctx.rng.choice(COMMUNITIES)
         imported = batch is not None and index % 8 == 0  # 40 came from Diskominfo's import
         nik_values = None
-        if ctx.rng.random() < 0.3:
+        # The demo import carried no NIK column: NIKs are those people typed in themselves.
+        if ctx.rng.random() < 0.3 and not imported:
             born = datetime.date(birth_year, ctx.rng.randint(1, 12), ctx.rng.randint(1, 28))
             nik = _make_nik(ctx, village, gender, born)
             protected = nik_rules.protect(nik)

@@ -332,3 +332,22 @@ class ImportMappingForm(StyledForm):
             self.fields[target.name] = forms.ChoiceField(
                 label=target.label, choices=choices, required=target.required
             )
+        from .imports import NIK_CONFIRMATION
+
+        self.fields["nik_confirmed"] = forms.BooleanField(
+            label=NIK_CONFIRMATION.text,
+            required=False,
+            help_text=_(
+                "Wajib dicentang agar kolom NIK diimpor; tanpa pernyataan ini kolom NIK "
+                "diabaikan. Setiap NIK yang diimpor dicatat dengan persetujuan atas nama "
+                "perangkat daerah Anda (versi pernyataan %(version)s)."
+            )
+            % {"version": NIK_CONFIRMATION.version},
+        )
+
+    def mapping(self) -> dict:
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k != "nik_confirmed" and v not in ("", None)
+        }

@@ -29,11 +29,20 @@ from ekraf.accounts.models import Role, RoleGrant, User
 from ekraf.accounts.services import normalise_email
 from ekraf.core.errors import Conflict, DomainError, NotFound
 from ekraf.core.models import Region, Subsector
+from ekraf.core.services import audit
 
 from . import channels as channel_rules
 from . import nik as nik_rules
 from . import services
-from .models import Channel, CreatorProfile, Gender, ImportBatch, Pathway, PathwayInterest
+from .models import (
+    Channel,
+    Consent,
+    CreatorProfile,
+    Gender,
+    ImportBatch,
+    Pathway,
+    PathwayInterest,
+)
 
 MAX_BYTES = 10 * 1024 * 1024
 # An XLSX is a zip: 10 MB of it can unpack to gigabytes (a "zip bomb"), and openpyxl keeps the
@@ -150,6 +159,25 @@ TARGETS: tuple[Target, ...] = (
     ),
 )
 TARGET_NAMES = {t.name for t in TARGETS}
+
+# What the organiser confirms before a file's NIKs enter the registry. The platform did not
+# collect these NIKs itself: the agency did, on its own form. UU PDP needs a lawful basis for
+# each one, so the agency (the controller that collected them) states that it asked each person,
+# and every imported NIK gets a NIK consent record naming the agency and this text's version
+# ("impor:<agency code>:<version>"). The person sees it in their consent history and can remove
+# the NIK (withdrawing that consent) on their profile once they claim the account.
+NIK_CONFIRMATION = services.ConsentText(
+    "2024.1",
+    gettext_lazy(
+        "Saya menyatakan bahwa perangkat daerah kami mengumpulkan NIK dalam berkas ini "
+        "langsung dari setiap orang yang bersangkutan, dengan persetujuannya, untuk pendataan "
+        "pelaku ekonomi kreatif, dan memberi tahu bahwa NIK itu disimpan di platform ini."
+    ),
+)
+
+
+def nik_consent_version(agency_code: str, version: str) -> str:
+    return f"impor:{agency_code}:{version}"
 
 
 def _norm(text) -> str:
@@ -552,6 +580,8 @@ def _db_duplicates(rows: list[RowData]) -> dict[int, list[Problem]]:
 def _run(batch: ImportBatch, on_valid_chunk=None) -> RunResult:
     """Check every row of the file; hand each chunk of valid rows to `on_valid_chunk`."""
     mapping = {k: int(v) for k, v in batch.mapping.items() if k in TARGET_NAMES}
+    if not batch.imports_nik:
+        mapping.pop("nik", None)  # not confirmed as lawfully collected: neither read nor kept
     headers = batch.headers
     ref = Reference()
     result = RunResult()
@@ -678,8 +708,19 @@ def start(user, agency, uploaded) -> ImportBatch:
     return batch
 
 
-def preview(user, batch: ImportBatch, mapping: dict[str, int] | None = None) -> ImportBatch:
-    """Check every row with this mapping; nothing is written to the registry."""
+def preview(
+    user,
+    batch: ImportBatch,
+    mapping: dict[str, int] | None = None,
+    *,
+    nik_confirmed: bool | None = None,
+) -> ImportBatch:
+    """Check every row with this mapping; nothing is written to the registry.
+
+    `nik_confirmed`: the organiser states (NIK_CONFIRMATION) that the agency collected the
+    file's NIKs with each person's consent; without it the NIK column is ignored. None keeps
+    the batch's earlier answer.
+    """
     _require(user, batch)
     if batch.status in (ImportBatch.Status.COMMITTED, ImportBatch.Status.ABANDONED):
         raise Conflict(_("Impor ini sudah selesai."))
@@ -692,6 +733,14 @@ def preview(user, batch: ImportBatch, mapping: dict[str, int] | None = None) -> 
                     raise DomainError(_("Kolom tidak ada di berkas."), field=name)
                 clean[name] = index
         batch.mapping = clean
+    if nik_confirmed is not None:
+        if nik_confirmed and "nik" in batch.mapping:
+            batch.nik_confirmed_at = timezone.now()
+            batch.nik_confirmed_by = user
+            batch.nik_confirmation_version = NIK_CONFIRMATION.version
+        else:
+            batch.nik_confirmed_at = batch.nik_confirmed_by = None
+            batch.nik_confirmation_version = ""
     missing = [t.label for t in TARGETS if t.required and t.name not in batch.mapping]
     if missing:
         raise DomainError(
@@ -756,6 +805,21 @@ def _create(batch: ImportBatch, rows: list[RowData]) -> None:
         by_user = dict(CreatorProfile.objects.filter(user__in=users).values_list("user_id", "pk"))
         for profile in profiles:
             profile.pk = profile.id = by_user[profile.user.pk]
+    # Each imported NIK with its consent record: the agency's, under the organiser's confirmation.
+    version = nik_consent_version(batch.agency.code, batch.nik_confirmation_version)
+    given_at = timezone.now()
+    Consent.objects.bulk_create(
+        [
+            Consent(
+                profile_id=profile.pk,
+                purpose=Consent.Purpose.NIK,
+                text_version=version,
+                given_at=given_at,
+            )
+            for row, profile in zip(rows, profiles, strict=True)
+            if row.nik
+        ]
+    )
     through_subsector = CreatorProfile.subsectors.through
     through_skill = CreatorProfile.skills.through
     skills = {
@@ -792,17 +856,30 @@ def commit(user, batch: ImportBatch) -> ImportBatch:
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status != ImportBatch.Status.PREVIEWED:
                 raise Conflict(_("Impor ini belum dipratinjau atau sudah diterapkan."))
-            created = 0
+            created = nik_count = 0
 
             def write(rows):
-                nonlocal created
+                nonlocal created, nik_count
                 _create(locked, rows)
                 created += len(rows)
+                nik_count += sum(1 for r in rows if r.nik)
 
             result = _run(locked, on_valid_chunk=write)
             _store(locked, result)
             locked.sample = []  # names and e-mails were for the preview only
             locked.created_count = created
+            if locked.imports_nik:
+                audit(
+                    user,
+                    "creators.import_nik_confirmed",
+                    locked,
+                    detail={
+                        "agency": locked.agency.code,
+                        "version": locked.nik_confirmation_version,
+                        "confirmed_by": locked.nik_confirmed_by_id,
+                        "niks": nik_count,
+                    },
+                )
             locked.status = ImportBatch.Status.COMMITTED
             locked.committed_at = timezone.now()
             file_name, storage = locked.file.name, locked.file.storage

@@ -193,7 +193,9 @@ class Consent(models.Model):
 
     profile = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
-    text_version = models.CharField(max_length=20)
+    # The version of the text the person agreed to ("2024.1"), or, for a NIK that came in an
+    # agency's import, "impor:<agency code>:<version of the organiser's confirmation>".
+    text_version = models.CharField(max_length=64)
     given_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
@@ -216,6 +218,17 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+    @property
+    def version_label(self) -> str:
+        """ "v2024.1", or for a NIK from an agency's import who vouched for it."""
+        if self.text_version.startswith("impor:"):
+            _prefix, agency, version = (self.text_version.split(":") + ["", ""])[:3]
+            return _("dari impor %(agency)s (pernyataan v%(version)s)") % {
+                "agency": agency,
+                "version": version,
+            }
+        return f"v{self.text_version}"
 
 
 def import_path(instance, filename: str) -> str:
@@ -261,6 +274,13 @@ class ImportBatch(models.Model):
     problems_truncated = models.BooleanField(default=False)
     sample = models.JSONField(default=list, blank=True)  # the first valid rows, for the preview
     created_count = models.PositiveIntegerField(default=0)
+    # The organiser confirmed, under this version of the text, that the agency collected the
+    # file's NIKs with each person's consent; without it the NIK column is ignored.
+    nik_confirmed_at = models.DateTimeField(null=True, blank=True)
+    nik_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    nik_confirmation_version = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     previewed_at = models.DateTimeField(null=True, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
@@ -273,3 +293,8 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def imports_nik(self) -> bool:
+        """The NIK column is mapped and its lawful collection confirmed."""
+        return "nik" in self.mapping and self.nik_confirmed_at is not None

@@ -348,14 +348,16 @@ def import_detail(request, public_id):
         request.POST or None,
         headers=batch.headers,
         targets=imports.TARGETS,
-        initial={name: str(index) for name, index in batch.mapping.items()},
+        initial={name: str(index) for name, index in batch.mapping.items()}
+        | {"nik_confirmed": batch.nik_confirmed_at is not None},
     )
     if request.method == "POST" and mapping_form.is_valid():
         try:
             imports.preview(
                 request.user,
                 batch,
-                {k: v for k, v in mapping_form.cleaned_data.items() if v not in ("", None)},
+                mapping_form.mapping(),
+                nik_confirmed=mapping_form.cleaned_data["nik_confirmed"],
             )
         except DomainError as exc:
             mapping_form.add_error(
@@ -371,6 +373,7 @@ def import_detail(request, public_id):
             "mapping_form": mapping_form,
             "Status": ImportBatch.Status,
             "problems": batch.problems,
+            "nik_ignored": "nik" in batch.mapping and not batch.imports_nik,
         },
     )
 
