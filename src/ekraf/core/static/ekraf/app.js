@@ -7,10 +7,30 @@
     var message = form.getAttribute && form.getAttribute("data-confirm");
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
-  // Auto-submit filter forms when a select changes: <form data-autosubmit>.
+  // Filter forms: <form data-autosubmit> has its own visible submit button (works without
+  // JavaScript and by keyboard); as an enhancement, picking an option with the mouse or a
+  // finger submits at once. A select changed from the keyboard does not: arrow keys change a
+  // closed select option by option, and submitting on each would jump away before the person
+  // reaches the option they want. They press Enter or the button instead.
+  function isAutosubmitSelect(target) {
+    return target && target.tagName === "SELECT" && target.form && target.form.hasAttribute("data-autosubmit");
+  }
+  document.addEventListener("keydown", function (event) {
+    if (!isAutosubmitSelect(event.target)) { return; }
+    if (event.key === "Enter") {
+      event.preventDefault();
+      if (event.target.form.requestSubmit) { event.target.form.requestSubmit(); } else { event.target.form.submit(); }
+      return;
+    }
+    if (event.key !== "Tab") { event.target.setAttribute("data-keyboard", ""); }
+  });
+  document.addEventListener("pointerdown", function (event) {
+    if (isAutosubmitSelect(event.target)) { event.target.removeAttribute("data-keyboard"); }
+  });
   document.addEventListener("change", function (event) {
-    var form = event.target.form;
-    if (form && form.hasAttribute("data-autosubmit") && event.target.tagName === "SELECT") { form.submit(); }
+    var select = event.target;
+    if (!isAutosubmitSelect(select) || select.hasAttribute("data-keyboard")) { return; }
+    if (select.form.requestSubmit) { select.form.requestSubmit(); } else { select.form.submit(); }
   });
   // Copy buttons: <button data-copy="text">.
   document.addEventListener("click", function (event) {
