@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import time
-from pathlib import Path
 
 import segno
 from PIL import Image
@@ -22,11 +21,11 @@ from reportlab.pdfgen import canvas
 
 # The real page's reportlab settings (binary streams) and QR parameters, so the floor differs
 # from issuance only by what issuance adds.
+from ekraf.core.pdf import FONTS_DIR as FONTS  # the certificate's own font files
 from ekraf.credentials import pdf as _credentials_pdf  # noqa: F401 - sets rl_config.useA85 = 0
 from ekraf.credentials.tokens import QR_ERROR, QR_MASK
 
 WIDTH, HEIGHT = landscape(A4)
-FONTS = Path(__file__).resolve().parents[1] / "credentials" / "fonts"
 
 
 def _fonts():

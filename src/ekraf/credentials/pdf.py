@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import threading
-from functools import cache
-from pathlib import Path
 
 from django.core.files.storage import default_storage
 from PIL import Image
@@ -20,16 +18,15 @@ from reportlab.lib.colors import HexColor, white
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from ekraf.core.pdf import SERIF, SERIF_BOLD, register_serif
 from ekraf.core.templatetags.ekraf import MONTHS_ID, tanggal_dokumen
 
 from .models import Certificate, Kind
 
 WIDTH, HEIGHT = landscape(A4)
-FONTS_DIR = Path(__file__).resolve().parent / "fonts"
-REGULAR, BOLD = "EkrafSerif", "EkrafSerif-Bold"
+REGULAR, BOLD = SERIF, SERIF_BOLD  # DejaVu Serif, embedded (ekraf.core.pdf)
 NAVY = HexColor("#1f3a5f")
 GOLD = HexColor("#b8923a")
 GREY = HexColor("#4a4a4a")
@@ -45,10 +42,7 @@ DISCLAIMER = (
 rl_config.useA85 = 0
 
 
-@cache
-def register_fonts() -> None:
-    pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS_DIR / "DejaVuSerif.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(FONTS_DIR / "DejaVuSerif-Bold.ttf")))
+register_fonts = register_serif
 
 
 _images: dict[str, ImageReader | None] = {}

@@ -1,8 +1,9 @@
 """The papers an organiser must print, sign and file: the attendance sheet (daftar hadir) of a
 session, the activity report (laporan kegiatan), and the participant list as a spreadsheet.
 
-Drawn with reportlab's standard Helvetica (text stays selectable and searchable) and written
-with openpyxl's write-only mode (rows streamed, not held twice in memory).
+Drawn with reportlab in DejaVu Sans, embedded (ekraf.core.pdf), so every participant's name
+prints whatever its script and the text stays selectable and searchable; the spreadsheet is
+written with openpyxl's write-only mode (rows streamed, not held twice in memory).
 """
 
 from __future__ import annotations
@@ -24,30 +25,45 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ekraf.core.pdf import SANS, SANS_BOLD, register_sans
 from ekraf.core.templatetags.ekraf import jam, tanggal_dokumen
 
 from .notices import place_of
 
-BASE = ParagraphStyle("base", fontName="Helvetica", fontSize=9, leading=11.5)
+BASE = ParagraphStyle("base", fontName=SANS, fontSize=9, leading=11.5)
 STYLES = {
     "base": BASE,
     "small": ParagraphStyle("small", parent=BASE, fontSize=8, leading=10),
     "cell": ParagraphStyle("cell", parent=BASE, fontSize=8.5, leading=10.5),
     "head": ParagraphStyle(
-        "head", parent=BASE, fontName="Helvetica-Bold", fontSize=13, leading=16, alignment=1
+        "head", parent=BASE, fontName=SANS_BOLD, fontSize=13, leading=16, alignment=1
     ),
     "sub": ParagraphStyle("sub", parent=BASE, fontSize=10, leading=13, alignment=1),
     "sig_left": ParagraphStyle("sig_left", parent=BASE, fontSize=8, alignment=0),
     "sig_right": ParagraphStyle("sig_right", parent=BASE, fontSize=8, alignment=2),
     "h2": ParagraphStyle(
-        "h2", parent=BASE, fontName="Helvetica-Bold", fontSize=10.5, leading=14, spaceBefore=8
+        "h2", parent=BASE, fontName=SANS_BOLD, fontSize=10.5, leading=14, spaceBefore=8
     ),
 }
+
+
+class _Table(Table):
+    """A table whose cells default to the embedded sans (reportlab's default is Helvetica, which
+    a table names in the PDF even when every cell holds a Paragraph)."""
+
+    def __init__(self, data, *args, style=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.setStyle([("FONTNAME", (0, 0), (-1, -1), SANS)])
+        if style is not None:
+            self.setStyle(style)
+
+
 GRID = TableStyle(
     [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
-        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("FONTNAME", (0, 0), (-1, 0), SANS_BOLD),
         ("FONTSIZE", (0, 0), (-1, -1), 8.5),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]
@@ -60,12 +76,13 @@ def P(text, style="cell"):
 
 def _page_number(canvas, doc):
     canvas.saveState()
-    canvas.setFont("Helvetica", 7.5)
+    canvas.setFont(SANS, 7.5)
     canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, f"Halaman {doc.page}")
     canvas.restoreState()
 
 
 def _doc(out, title: str, author: str) -> SimpleDocTemplate:
+    register_sans()
     return SimpleDocTemplate(
         out,
         pagesize=A4,
@@ -75,13 +92,14 @@ def _doc(out, title: str, author: str) -> SimpleDocTemplate:
         bottomMargin=16 * mm,
         title=title,
         author=author,
+        initialFontName=SANS,  # no standard, unembedded font, not even in the page's setup
     )
 
 
 def _signature(city_short_name: str, signer: str, role: str = "Penyelenggara,"):
     today = tanggal_dokumen(timezone.localdate())
     place = f"{city_short_name}, {today}" if city_short_name else today
-    block = Table(
+    block = _Table(
         [
             [""],
             [P(place, "base")],
@@ -119,7 +137,7 @@ def attendance_sheet_pdf(session, rows, *, city_short_name: str, signer: str = "
         P("DAFTAR HADIR PESERTA", "head"),
         P(training.title, "sub"),
         Spacer(1, 4 * mm),
-        Table(
+        _Table(
             [
                 [
                     P("Sesi", "base"),
@@ -167,7 +185,7 @@ def attendance_sheet_pdf(session, rows, *, city_short_name: str, signer: str = "
         )
     if len(data) == 1:
         data.append([P(""), P("Belum ada peserta terkonfirmasi."), P(""), P(""), P(""), P("")])
-    table = Table(
+    table = _Table(
         data,
         colWidths=[10 * mm, 52 * mm, 45 * mm, 22 * mm, 17 * mm, 34 * mm],
         repeatRows=1,
@@ -294,7 +312,7 @@ def report_pdf(data, *, city_short_name: str, signer: str = "") -> bytes:
 
 
 def _kv(rows):
-    table = Table(
+    table = _Table(
         [[P(k, "base"), P(v, "base")] for k, v in rows],
         colWidths=[40 * mm, 140 * mm],
         hAlign="LEFT",
@@ -306,7 +324,7 @@ def _kv(rows):
 
 
 def _grid(rows, widths_mm):
-    table = Table(
+    table = _Table(
         [[P(c) for c in row] for row in rows], colWidths=[w * mm for w in widths_mm], hAlign="LEFT"
     )
     table.setStyle(GRID)
@@ -314,7 +332,7 @@ def _grid(rows, widths_mm):
 
 
 def _side_by_side(left, right):
-    table = Table([[left, right]], hAlign="LEFT")
+    table = _Table([[left, right]], hAlign="LEFT")
     table.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
     )

@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from ekraf.core.ids import group
+from ekraf.core.pdf import SANS, SANS_BOLD, register_sans
 from ekraf.core.templatetags.ekraf import jam, tanggal_dokumen
 
 from .notices import place_of
@@ -65,17 +66,15 @@ class QRFlowable(Flowable):
 
 
 def _styles():
-    base = ParagraphStyle("base", fontName="Helvetica", fontSize=8.5, leading=11)
+    # DejaVu Sans, embedded: the person's name prints whatever its script (ekraf.core.pdf).
+    register_sans()
+    base = ParagraphStyle("base", fontName=SANS, fontSize=8.5, leading=11)
     return {
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, textColor=colors.grey),
-        "title": ParagraphStyle(
-            "title", parent=base, fontName="Helvetica-Bold", fontSize=11, leading=14
-        ),
-        "name": ParagraphStyle(
-            "name", parent=base, fontName="Helvetica-Bold", fontSize=10, leading=13
-        ),
+        "title": ParagraphStyle("title", parent=base, fontName=SANS_BOLD, fontSize=11, leading=14),
+        "name": ParagraphStyle("name", parent=base, fontName=SANS_BOLD, fontSize=10, leading=13),
         "code": ParagraphStyle(
-            "code", parent=base, fontName="Courier-Bold", fontSize=16, leading=20, alignment=1
+            "code", parent=base, fontName=SANS_BOLD, fontSize=16, leading=20, alignment=1
         ),
         "base": base,
     }
@@ -94,6 +93,7 @@ def ticket_pdf(registration, sessions, platform_name: str) -> bytes:
         bottomMargin=7 * mm,
         title=f"Tiket {training.title}",
         author=training.agency.name,
+        initialFontName=SANS,
     )
     s = _styles()
     story = [
