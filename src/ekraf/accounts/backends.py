@@ -1,4 +1,7 @@
-"""Sign in with username or e-mail, case-insensitively; unverified e-mails cannot sign in."""
+"""Sign in with username or e-mail, case-insensitively; unverified e-mails cannot sign in.
+
+The user loaded for each request carries whether the person takes part in trainings
+(participation.annotate), in the same query: the navigation needs it on every page."""
 
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
@@ -20,3 +23,9 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        from . import participation
+
+        user = participation.annotate(User._default_manager.filter(pk=user_id)).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -297,3 +297,19 @@ def creator_contacts_visible(user) -> Q | None:
     if not can_view_creator_registry(user):
         return Q(pk__in=[])
     return Q(**{DIRECTORY_CONSENT: True}) | Q(source_agency_id__in=agency_ids(user))
+
+
+# --- navigation: creator entries --------------------------------------------------------------
+
+
+def sees_creator_pages(user) -> bool:
+    """ "Pelatihan saya", "Sertifikat saya": for creators, and for anyone else (an organiser, agency
+    staff) who actually has a registration or a certificate. Decided from the roles cached for
+    this request and a flag loaded with the user (accounts.participation): no query of its own."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_creator(user):
+        return True
+    from . import participation
+
+    return participation.takes_part(user)

@@ -8,10 +8,17 @@ class CredentialsConfig(AppConfig):
     verbose_name = _("E-sertifikat")
 
     def ready(self):
-        from ekraf.accounts import permissions, personal_data
+        from django.db.models import OuterRef
+
+        from ekraf.accounts import participation, permissions, personal_data
         from ekraf.core import nav, periodic
 
         from . import openbadges, services
+        from .models import Certificate
+
+        participation.register(
+            "credentials", lambda: Certificate.objects.filter(holder=OuterRef("pk"))
+        )
 
         def can_manage(user):
             return bool(permissions.is_admin(user) or permissions.agency_ids(user, "organiser"))
@@ -30,7 +37,11 @@ class CredentialsConfig(AppConfig):
         )
         nav.register(
             nav.NavItem(
-                _("Sertifikat saya"), "credentials:wallet", lambda u: u.is_authenticated, "main", 50
+                _("Sertifikat saya"),
+                "credentials:wallet",
+                permissions.sees_creator_pages,
+                "main",
+                50,
             )
         )
         nav.register(

@@ -12,10 +12,17 @@ class TrainingsConfig(AppConfig):
     verbose_name = _("Pelatihan")
 
     def ready(self):
-        from ekraf.accounts import permissions, personal_data
+        from django.db.models import OuterRef
+
+        from ekraf.accounts import participation, permissions, personal_data
         from ekraf.core import home, nav, periodic
 
         from . import services, views
+        from .models import Registration
+
+        participation.register(
+            "trainings", lambda: Registration.objects.filter(user=OuterRef("pk"))
+        )
 
         nav.register(
             nav.NavItem(_("Pelatihan"), "trainings:catalogue", lambda user: True, "main", 20)
@@ -24,7 +31,7 @@ class TrainingsConfig(AppConfig):
             nav.NavItem(
                 _("Pelatihan saya"),
                 "trainings:my_trainings",
-                lambda user: bool(user and user.is_authenticated),
+                permissions.sees_creator_pages,
                 "main",
                 21,
             )
