@@ -3,9 +3,11 @@
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from ekraf.core import notifications
 from ekraf.core.models import OutboxMessage
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +81,58 @@ def test_attachments_are_built_by_the_worker_when_sending(creator_user):
     assert not mail.outbox
     assert notifications.deliver(message.pk)
     assert mail.outbox[0].attachments == [("lampiran-X1.txt", "isi", "text/plain")]
+
+
+def _notices(users, key="batch"):
+    return [
+        {
+            "kind": "t",
+            "subject": f"Halo {n}",
+            "body": "Isi pesan",
+            "user": user,
+            "dedupe_key": f"{key}:{n}",
+        }
+        for n, user in enumerate(users)
+    ]
+
+
+def test_a_batch_is_queued_once_and_sent_by_one_task(django_capture_on_commit_callbacks):
+    users = [factories.user("penerima") for _ in range(3)]
+    gone = factories.user("dihapus")
+    gone.is_active = False
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = notifications.notify_many(_notices([*users, gone]))
+    assert len(ids) == 3  # a deleted account is not written to
+    tasks = DBTaskResult.objects.all()
+    assert [(t.task_path, t.args_kwargs["args"]) for t in tasks] == [
+        ("ekraf.core.tasks.send_outbox_messages", [ids])
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify_many(_notices(users))  # the same keys: nothing new
+    assert OutboxMessage.objects.count() == 3
+    run_worker()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {"sent"}
+    run_worker()  # the repeated batch task finds them sent
+    assert len(mail.outbox) == 3
+    with pytest.raises(ValueError, match="dedupe_key"):
+        notifications.notify_many([{"kind": "t", "subject": "s", "body": "b", "user": users[0]}])
+
+
+def test_a_failure_in_a_batch_is_recorded_on_its_message_and_the_rest_go(monkeypatch):
+    users = [factories.user("penerima") for _ in range(3)]
+    ids = notifications.notify_many(_notices(users))
+    real = notifications.EmailMessage.send
+
+    def refuses_second(self, *args, **kwargs):
+        if self.to == [users[1].email]:
+            raise ConnectionResetError("smtp putus")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(notifications.EmailMessage, "send", refuses_second)
+    assert notifications.deliver_many(ids) == 2
+    failed = OutboxMessage.objects.get(to_email=users[1].email)
+    assert (failed.status, failed.attempts) == ("pending", 1) and "smtp putus" in failed.error
+    monkeypatch.undo()
+    assert notifications.send_pending() == 1  # the sweep retries only that one
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)

@@ -87,7 +87,7 @@ def test_killed_halfway_then_rerun_gives_one_certificate_each_and_no_gap(
 
     def render_then_die(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 4:  # three certificates finished, the fourth created but not drawn
+        if calls["n"] == 4:  # three certificates finished, the fourth being drawn
             raise WorkerKilled
         return real_render(*args, **kwargs)
 
@@ -95,8 +95,11 @@ def test_killed_halfway_then_rerun_gives_one_certificate_each_and_no_gap(
     job = IssuanceJob.objects.create(training=training, requested_by=organiser)
     with pytest.raises(WorkerKilled):
         services.run_issuance_job(job.pk)
-    assert Certificate.objects.count() == 4
-    assert Certificate.objects.filter(pdf="").count() == 1
+    # The chunk's seven certificates were committed together; three PDFs were stored.
+    assert Certificate.objects.count() == 7
+    assert Certificate.objects.filter(pdf="").count() == 4
+    job.refresh_from_db()
+    assert job.done == 3
 
     monkeypatch.setattr(pdf, "render", real_render)
     job = services.run_issuance_job(job.pk)
@@ -163,19 +166,20 @@ def test_a_failure_is_recorded_with_its_reason_and_the_rest_go_on(
 ):
     training = cf.training(diskominfo)
     regs = cf.completers(training, 3)
-    real = services.issue_certificate
+    real = services.new_certificate
 
     def broken_for_second(registration, *args, **kwargs):
         if registration.pk == regs[1].pk:
-            raise ValueError("foto tanda tangan rusak")
+            raise ValueError("data peserta rusak")
         return real(registration, *args, **kwargs)
 
-    monkeypatch.setattr(services, "issue_certificate", broken_for_second)
+    monkeypatch.setattr(services, "new_certificate", broken_for_second)
     job = cf.issue(training, organiser)
     assert (job.done, job.total, job.failed) == (2, 3, 1)
     failure = IssuanceFailure.objects.get()
-    assert failure.registration == regs[1] and "foto tanda tangan rusak" in failure.reason
-    monkeypatch.setattr(services, "issue_certificate", real)
+    assert failure.registration == regs[1] and "data peserta rusak" in failure.reason
+    assert not Certificate.objects.filter(registration=regs[1]).exists()
+    monkeypatch.setattr(services, "new_certificate", real)
     job = services.run_issuance_job(job.pk)
     assert (job.done, job.total, job.failed) == (3, 3, 0)
     assert sequences(training) == [1, 2, 3]

@@ -167,3 +167,31 @@ def test_rq_worker_runs_a_task_enqueued_through_django_tasks(tmp_path, redis_url
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["SUCCESSFUL", "pong:halo"]
+
+
+def test_the_worker_preloads_what_issuance_jobs_need_before_taking_jobs(monkeypatch):
+    """RQ forks a work horse per job: what the worker loaded first, no job loads again."""
+    from django.core.management import call_command
+
+    from ekraf.credentials import tasks
+    from ekraf.ops.management.commands import worker
+
+    calls = []
+    monkeypatch.setattr(tasks, "preload", lambda: calls.append("preload"))
+    monkeypatch.setattr(worker, "call_command", lambda *args, **kw: calls.append(args[0]))
+    call_command("worker", "--burst")
+    assert calls == ["preload", "db_worker"]
+
+
+def test_a_failing_preload_does_not_stop_the_worker(monkeypatch, caplog):
+    from ekraf.ops import worker
+
+    def broken():
+        raise ImportError("tidak ada")
+
+    monkeypatch.setattr(worker, "PRELOAD", ("tests.ops.test_production_settings.missing",))
+    worker.preload()
+    monkeypatch.setattr("ekraf.credentials.tasks.preload", broken)
+    monkeypatch.setattr(worker, "PRELOAD", ("ekraf.credentials.tasks.preload",))
+    worker.preload()
+    assert caplog.text.count("worker preload") == 2

@@ -5,6 +5,11 @@ background task sends it after commit; a crash between the two leaves it pending
 `send_pending` (run by the worker's periodic sweep or by hand) picks it up. Every message
 also carries a wa.me link so an organiser can forward it on WhatsApp, the channel most people
 actually read.
+
+Bulk work (a certificate run notifies hundreds of holders) queues its messages with
+`notify_many`: one insert and one send task for the whole batch, which delivers them over one
+mail connection. Each message is still sent as `deliver` does (locked, once, a failure recorded
+on it and retried by the sweep): a task per e-mail cost a forked RQ work horse per e-mail.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -45,41 +50,87 @@ def notify(
     `attach` is (dotted path of a function, its argument); the worker calls it when sending
     and attaches the files it returns, so nothing heavy happens in the user's request.
     """
-    attach_with, attach_arg = attach or ("", "")
-    email = email or (getattr(user, "email", "") if user is not None else "")
-    if user is not None and not getattr(user, "is_active", True):
+    fields = _fields(
+        kind=kind,
+        subject=subject,
+        body=body,
+        user=user,
+        email=email,
+        phone=phone,
+        wa_text=wa_text,
+        attach=attach,
+    )
+    if fields is None:
         return None  # a deleted account is not written to
     if dedupe_key:
         message, created = OutboxMessage.objects.get_or_create(
-            dedupe_key=dedupe_key,
-            defaults={
-                "kind": kind,
-                "recipient": user,
-                "to_email": email,
-                "to_phone": phone,
-                "subject": subject[:200],
-                "body": body,
-                "wa_text": wa_text or body,
-                "attach_with": attach_with,
-                "attach_arg": str(attach_arg),
-            },
+            dedupe_key=dedupe_key, defaults=fields
         )
         if not created:
             return message
     else:
-        message = OutboxMessage.objects.create(
-            kind=kind,
-            recipient=user,
-            to_email=email,
-            to_phone=phone,
-            subject=subject[:200],
-            body=body,
-            wa_text=wa_text or body,
-            attach_with=attach_with,
-            attach_arg=str(attach_arg),
-        )
+        message = OutboxMessage.objects.create(**fields)
     transaction.on_commit(lambda: _enqueue(message.pk))
     return message
+
+
+def _fields(
+    *,
+    kind: str,
+    subject: str,
+    body: str,
+    user=None,
+    email: str = "",
+    phone: str = "",
+    wa_text: str = "",
+    attach: tuple[str, str] | None = None,
+) -> dict | None:
+    """The outbox row's fields for one notice; None when its recipient's account is deleted."""
+    if user is not None and not getattr(user, "is_active", True):
+        return None
+    attach_with, attach_arg = attach or ("", "")
+    return {
+        "kind": kind,
+        "recipient": user,
+        "to_email": email or (getattr(user, "email", "") if user is not None else ""),
+        "to_phone": phone,
+        "subject": subject[:200],
+        "body": body,
+        "wa_text": wa_text or body,
+        "attach_with": attach_with,
+        "attach_arg": str(attach_arg),
+    }
+
+
+def notify_many(notices: list[dict]) -> list[int]:
+    """Queue many messages (each dict holds `notify`'s arguments) with one insert; after commit
+    one task sends them all. Every notice needs a `dedupe_key`: a key already queued is not
+    queued again, as with `notify`. Returns the ids of the batch's pending messages.
+    """
+    rows = []
+    for notice in notices:
+        notice = dict(notice)
+        key = notice.pop("dedupe_key", "")
+        if not key:
+            raise ValueError("notify_many needs a dedupe_key on every notice")
+        fields = _fields(**notice)
+        if fields is not None:
+            rows.append(OutboxMessage(dedupe_key=key, **fields))
+    if not rows:
+        return []
+    # ignore_conflicts: a key queued before stays as it was (PostgreSQL then returns no ids,
+    # hence the read-back by key).
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(
+        OutboxMessage.objects.filter(
+            dedupe_key__in=[row.dedupe_key for row in rows], status=OutboxMessage.Status.PENDING
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if ids:
+        transaction.on_commit(lambda: _enqueue_batch(ids))
+    return ids
 
 
 def _enqueue(message_id: int) -> None:
@@ -91,8 +142,20 @@ def _enqueue(message_id: int) -> None:
         log.exception("could not enqueue outbox message %s", message_id)
 
 
-def deliver(message_id: int) -> bool:
-    """Send one pending message; idempotent (a sent message is never sent again)."""
+def _enqueue_batch(message_ids: list[int]) -> None:
+    from .tasks import send_outbox_messages
+
+    try:
+        send_outbox_messages.enqueue(message_ids)
+    except Exception:  # noqa: BLE001 - the sweep sends them later
+        log.exception("could not enqueue %s outbox messages", len(message_ids))
+
+
+def deliver(message_id: int, connection=None) -> bool:
+    """Send one pending message; idempotent (a sent message is never sent again).
+
+    `connection`: an open mail connection to reuse (deliver_many), else one per message.
+    """
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
         if message is None or message.status != OutboxMessage.Status.PENDING:
@@ -104,7 +167,12 @@ def deliver(message_id: int) -> bool:
             message.save(update_fields=["status", "error", "attempts"])
             return False
         try:
-            email = EmailMessage(subject=message.subject, body=message.body, to=[message.to_email])
+            email = EmailMessage(
+                subject=message.subject,
+                body=message.body,
+                to=[message.to_email],
+                connection=connection,
+            )
             if message.attach_with:
                 for filename, content, mimetype in import_string(message.attach_with)(
                     message.attach_arg
@@ -112,6 +180,8 @@ def deliver(message_id: int) -> bool:
                     email.attach(filename, content, mimetype)
             email.send()
         except Exception as exc:  # noqa: BLE001 - recorded, retried by the sweep
+            if connection is not None:
+                _drop(connection)  # perhaps broken: the next message opens a fresh one
             message.error = f"{exc.__class__.__name__}: {exc}"[:500]
             if message.attempts >= 5:
                 message.status = OutboxMessage.Status.FAILED
@@ -131,4 +201,28 @@ def send_pending(limit: int = 500) -> int:
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(1 for message_id in ids if deliver(message_id))
+    return deliver_many(ids)
+
+
+def deliver_many(message_ids: list[int]) -> int:
+    """Send several messages over one mail connection, each exactly as `deliver` does (so one
+    failing message is recorded on it and retried by the sweep; the others go). Returns how many
+    were sent."""
+    if not message_ids:
+        return 0
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception:  # noqa: BLE001 - each message tries again and records why it failed
+        log.warning("mail connection failed; messages stay pending", exc_info=True)
+    try:
+        return sum(1 for message_id in message_ids if deliver(message_id, connection))
+    finally:
+        _drop(connection)
+
+
+def _drop(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - nothing more is sent on it
+        log.debug("closing the mail connection failed", exc_info=True)

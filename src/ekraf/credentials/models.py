@@ -5,7 +5,7 @@ What the database itself guarantees:
 - at most one certificate per registration (so a rerun of an issuance job issues nothing twice);
 - certificate numbers unique per agency and year, verification codes unique;
 - each certificate holds its own slot in its agency's revocation status list.
-The gap-free numbering needs a lock and lives in services.py (`_next_sequence`).
+The gap-free numbering needs a lock and lives in services.py (`issue_certificates`).
 
 A certificate keeps a snapshot of everything printed on it (holder, training, agency, dates,
 place, signatories), so the PDF, the verification page and the Open Badges credential always

@@ -176,6 +176,13 @@ def _cached_template(material: keys.PadesMaterial) -> _CmsTemplate:
     return _template(material)
 
 
+def preload() -> None:
+    """Import pyHanko's signing modules now (the worker, before it forks): they are imported
+    lazily, so that web processes, which never sign, do not carry them."""
+    from pyhanko.pdf_utils import incremental_writer  # noqa: F401
+    from pyhanko.sign.signers import cms_embedder, pdf_byterange  # noqa: F401
+
+
 class LocalPadesSigner:
     """PAdES B-B with the platform's own certificate (see module docstring)."""
 

@@ -5,7 +5,16 @@ embedded setup, RQ's worker when REDIS_URL puts the queue on Redis. `serve`, the
 and the tests all start the worker through here, so they cannot disagree.
 """
 
+import logging
+
 from django.conf import settings
+from django.utils.module_loading import import_string
+
+log = logging.getLogger(__name__)
+
+# Called once when the worker starts, before it takes jobs: RQ runs each job in a work horse
+# forked from the worker, so whatever the worker has loaded every job has without loading it.
+PRELOAD = ("ekraf.credentials.tasks.preload",)
 
 
 def backend_path() -> str:
@@ -33,3 +42,12 @@ def worker_argv(*, burst: bool = False) -> list[str]:
     if burst:
         return [*argv, "--batch", "--no-startup-delay"]
     return [*argv, "--interval", "1"]
+
+
+def preload() -> None:
+    """Run the PRELOAD hooks; one failing only costs its jobs the time it would have saved."""
+    for path in PRELOAD:
+        try:
+            import_string(path)()
+        except Exception:  # noqa: BLE001 - logged; the jobs load what they need themselves
+            log.warning("worker preload %s failed", path, exc_info=True)

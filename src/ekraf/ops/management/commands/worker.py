@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from ekraf.ops.worker import worker_argv
+from ekraf.ops.worker import preload, worker_argv
 
 
 class Command(BaseCommand):
@@ -15,4 +15,5 @@ class Command(BaseCommand):
 
     def handle(self, burst, **options):
         name, *args = worker_argv(burst=burst)
+        preload()
         call_command(name, *args, verbosity=options["verbosity"])
