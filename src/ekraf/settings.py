@@ -363,6 +363,10 @@ PDF_SIGNING_KEY_PASSWORD = env("EKRAF_PDF_SIGNING_KEY_PASSWORD")
 PDF_SIGNING_CHAIN = env_list("EKRAF_PDF_SIGNING_CHAIN")
 # Verification look-ups allowed per client address and minute (pages and API together).
 VERIFY_RATE_PER_MINUTE = int(env("EKRAF_VERIFY_RATE_PER_MINUTE", "60"))
+# How long a verification answer is kept in the default cache (credentials.selectors.
+# verification; revocation deletes it at once). Only with Redis: the embedded default cache is
+# the database, where a cache hit costs the same query as the certificate itself.
+VERIFY_CACHE_SECONDS = int(env("EKRAF_VERIFY_CACHE_SECONDS", "600" if REDIS_URL else "0"))
 # The agency whose staff receive professional-certification referrals.
 REFERRAL_AGENCY_CODE = env("EKRAF_REFERRAL_AGENCY", "disnaker-pmptsp")
 # Rate-limit counters: process memory in the embedded setup (no database round trip on the

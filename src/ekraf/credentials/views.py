@@ -12,7 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -20,6 +22,8 @@ from django.views.decorators.http import require_POST
 from ekraf.accounts import permissions
 from ekraf.core.errors import DomainError
 from ekraf.core.models import Agency
+from ekraf.core.selectors import current_city
+from ekraf.core.templatetags.ekraf import kind_and_title
 from ekraf.trainings.models import Training
 
 from . import keys, openbadges, ratelimit, selectors, services, tokens
@@ -36,10 +40,41 @@ from .models import Referral, Signatory
 # --- public verification -------------------------------------------------------------------------
 
 
+# The verification pages are the platform's most requested (every QR scan) and are public, so
+# they render a lean frame without the request: no navigation, user, messages or CSRF token,
+# hence no session read, no Set-Cookie and no `Vary: Cookie`.
+
+_OTHER_LANGUAGE = {"id": ("en", "English"), "en": ("id", "Bahasa Indonesia")}
+
+
+def _language(request) -> str:
+    """`?lang=` when the visitor switched on this page (a plain link: this page has no form),
+    else what LocaleMiddleware chose (Indonesian unless the language cookie says English)."""
+    asked = request.GET.get("lang", "")
+    if asked in _OTHER_LANGUAGE:
+        return asked
+    return "en" if (translation.get_language() or "").startswith("en") else "id"
+
+
+def _public_page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    language = _language(request)
+    code, label = _OTHER_LANGUAGE[language]
+    context = {
+        **context,
+        "city": current_city(),
+        "other_language": {"code": code, "label": label},
+    }
+    with translation.override(language):
+        body = render_to_string(template, context)
+    response = HttpResponse(body, status=status)
+    response["Content-Language"] = language
+    return response
+
+
 def _limited(request) -> HttpResponse | None:
     if ratelimit.allow(request, "verify"):
         return None
-    response = render(request, "credentials/verify_limited.html", status=429)
+    response = _public_page(request, "credentials/verify_limited.html", {}, status=429)
     response["Retry-After"] = "60"
     return response
 
@@ -58,13 +93,12 @@ def verify_code(request, code):
     limited = _limited(request)
     if limited:
         return limited
-    cert = selectors.certificate_for_verification(code)
-    if cert is None:
-        return render(
-            request, "credentials/verify_result.html", {"result": None, "code": code}, status=404
-        )
-    return render(
-        request, "credentials/verify_result.html", {"result": selectors.public_view(cert)}
+    result = selectors.verification(code)
+    return _public_page(
+        request,
+        "credentials/verify_result.html",
+        {"result": result, "code": code},
+        status=200 if result else 404,
     )
 
 
@@ -78,10 +112,14 @@ def verify_token(request, token):
     except keys.KeysMissing:
         claims = None
     if claims is None:
-        return render(request, "credentials/verify_token.html", {"invalid": True}, status=400)
-    cert = selectors.certificate_for_verification(claims["code"])
-    context = {"claims": claims, "result": selectors.public_view(cert) if cert else None}
-    return render(request, "credentials/verify_token.html", context, status=200 if cert else 404)
+        return _public_page(request, "credentials/verify_token.html", {"invalid": True}, 400)
+    result = selectors.verification(claims["code"])
+    return _public_page(
+        request,
+        "credentials/verify_token.html",
+        {"claims": claims, "result": result},
+        status=200 if result else 404,
+    )
 
 
 def jwks(request):
@@ -165,11 +203,11 @@ def wallet(request):
     for cert in selectors.wallet(request.user):
         verify_url = settings.BASE_URL + reverse("credentials:verify_code", args=[cert.code])
         share_text = _(
-            "Saya memperoleh e-sertifikat {kind} “{training}” dari {agency}. "
+            "Saya memperoleh e-sertifikat {kind} {training} dari {agency}. "
             "Periksa keasliannya: {url}"
         ).format(
             kind=cert.get_kind_display().lower(),
-            training=cert.training_title,
+            training=kind_and_title(cert.training_kind, cert.training_title),
             agency=cert.agency_short_name,
             url=verify_url,
         )
