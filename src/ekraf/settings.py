@@ -229,7 +229,7 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ekraf.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("EKRAF_CACHE_PREFIX", "ekraf"),
             # A Redis that stops answering costs a request 5 s, not a hung worker.
@@ -372,7 +372,7 @@ REFERRAL_AGENCY_CODE = env("EKRAF_REFERRAL_AGENCY", "disnaker-pmptsp")
 # Rate-limit counters: process memory in the embedded setup (no database round trip on the
 # verification pages), Redis when scaled out so every web process shares them.
 CACHES["ratelimit"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    {"BACKEND": "ekraf.core.cache.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
 )

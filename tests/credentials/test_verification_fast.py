@@ -89,6 +89,26 @@ def test_revocation_shows_at_once_on_page_api_and_qr(
     api = client.get(f"/api/v1/certificates/{cert.code}").json()
     assert api["status"] == "revoked" and api["revoked_reason"] == "Nama peserta keliru"
     assert "DICABUT" in client.get(f"/v/{qr_token(cert)}").content.decode()
+    assert "DICABUT" in client.get(f"/verifikasi/{cert.code}").content.decode()  # now cached
+
+
+def test_a_lookup_racing_with_revocation_does_not_put_back_the_valid_answer(
+    verify_cache, cert, organiser, django_capture_on_commit_callbacks, monkeypatch
+):
+    from ekraf.credentials import selectors
+
+    read = selectors.certificate_for_verification
+
+    def read_then_revoked_meanwhile(code):
+        stale = read(code)  # read before the revocation commits ...
+        with django_capture_on_commit_callbacks(execute=True):
+            services.revoke_certificate(organiser, cert.code, "Nama peserta keliru")
+        return stale  # ... and put in the cache after it
+
+    monkeypatch.setattr(selectors, "certificate_for_verification", read_then_revoked_meanwhile)
+    assert selectors.verification(cert.code)["status"] == "valid"
+    monkeypatch.setattr(selectors, "certificate_for_verification", read)
+    assert selectors.verification(cert.code)["status"] == "revoked"
 
 
 def test_unknown_code_is_not_cached_so_a_later_certificate_is_found(
@@ -135,7 +155,7 @@ def test_the_lean_page_shows_the_city_from_data_and_links_to_the_full_site(clien
     assert "Portal Ekraf Kota Contoh" in client.get(f"/verifikasi/{cert.code}").content.decode()
 
 
-def test_english_when_chosen_by_cookie_or_by_the_link(client, cert):
+def test_english_when_chosen_by_cookie_or_by_the_link(client, verify_cache, cert):
     body = client.get(f"/verifikasi/{cert.code}").content.decode()
     assert "Hasil verifikasi" in body and 'href="?lang=en"' in body
     english = client.get(f"/verifikasi/{cert.code}?lang=en")
@@ -231,7 +251,7 @@ def on_redis(settings):
             pytest.fail(f"Redis not reachable at {REDIS_URL}: {exc}")
         pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
     server.flushdb()
-    redis_cache = "django.core.cache.backends.redis.RedisCache"
+    redis_cache = "ekraf.core.cache.RedisCache"
     settings.CACHES = {
         "default": {"BACKEND": redis_cache, "LOCATION": REDIS_URL, "KEY_PREFIX": "t"},
         "ratelimit": {"BACKEND": redis_cache, "LOCATION": REDIS_URL},
@@ -273,6 +293,6 @@ def test_verification_cache_on_redis_and_revocation(
     assert on_redis.keys(f"t:*verify:v1:{cert.code}")
     with django_capture_on_commit_callbacks(execute=True):
         services.revoke_certificate(organiser, cert.code, "Diterbitkan keliru")
-    assert not on_redis.keys(f"t:*verify:v1:{cert.code}")
+    assert on_redis.keys(f"t:*verify:page:*:id:valid:{cert.code}") == []  # only the API asked
     assert client.get(f"/api/v1/certificates/{cert.code}").json()["status"] == "revoked"
     assert "DICABUT" in client.get(f"/verifikasi/{cert.code}").content.decode()

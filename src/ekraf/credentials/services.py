@@ -547,7 +547,7 @@ def revoke_certificate(actor, code: str, reason: str, *, request=None) -> Certif
             dedupe_key=f"certificate-revoked:{cert.pk}",
         )
         # Verifiers must see the revocation at once, not when the cached answer expires.
-        transaction.on_commit(lambda: selectors.forget_verification(cert.code))
+        transaction.on_commit(lambda: selectors.remember_verification(cert))
     return cert
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -26,7 +29,7 @@ from ekraf.core.selectors import current_city
 from ekraf.core.templatetags.ekraf import kind_and_title
 from ekraf.trainings.models import Training
 
-from . import keys, openbadges, ratelimit, selectors, services, tokens
+from . import codes, keys, openbadges, ratelimit, selectors, services, tokens
 from .forms import (
     ReferralForm,
     ReferralUpdateForm,
@@ -90,16 +93,53 @@ def verify_form(request):
 
 
 def verify_code(request, code):
+    """The answer page, its HTML cached per code, answer status, language and page version.
+
+    The status is in the key, so a revocation (which replaces the cached answer) never serves
+    the old page; the HTML keys of both statuses come in the answer's own round trip.
+    """
     limited = _limited(request)
     if limited:
         return limited
-    result = selectors.verification(code)
-    return _public_page(
-        request,
-        "credentials/verify_result.html",
-        {"result": result, "code": code},
-        status=200 if result else 404,
+    language = _language(request)
+    parsed = codes.parse(code)  # a mistyped code is refused before any cache or query
+    keys_ = {status: _page_key(parsed or "", status, language) for status in ("valid", "revoked")}
+    result, pages = (
+        selectors.verification_and(parsed, tuple(keys_.values())) if parsed else (None, {})
     )
+    if result is None:
+        context = {"result": None, "code": code}
+        return _public_page(request, "credentials/verify_result.html", context, status=404)
+    html = pages.get(keys_[result["status"]])
+    if html is None:
+        response = _public_page(request, "credentials/verify_result.html", {"result": result})
+        if settings.VERIFY_CACHE_SECONDS:
+            cache.set(keys_[result["status"]], response.content, settings.VERIFY_CACHE_SECONDS)
+        return response
+    response = HttpResponse(html)
+    response["Content-Language"] = language
+    return response
+
+
+# Bump when the verification page's template changes in a way a deploy must show at once.
+_PAGE_VERSION = 1
+
+
+def _page_key(code: str, status: str, language: str) -> str:
+    """What the rendered page depends on besides the answer: the language, the city (its row's
+    last change) and the static files' names (a deploy with new CSS makes new keys)."""
+    city = current_city()
+    city_part = f"{city.pk}.{city.updated_at.timestamp():.0f}" if city else "-"
+    version = f"{_PAGE_VERSION}.{_static_fingerprint()}.{city_part}"
+    return f"verify:page:{version}:{language}:{status}:{code}"
+
+
+@functools.cache
+def _static_fingerprint() -> str:
+    from django.templatetags.static import static
+
+    names = static("bootstrap/css/bootstrap.min.css") + static("ekraf/app.css")
+    return hashlib.sha256(names.encode()).hexdigest()[:8]
 
 
 def verify_token(request, token):
