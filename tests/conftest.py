@@ -81,9 +81,9 @@ def _fresh_city_memo():
     city away without a signal, so every test starts (and ends) with no memo."""
     from ekraf.core import selectors
 
-    selectors._clear_city_memo()
+    selectors.clear_city_memo()
     yield
-    selectors._clear_city_memo()
+    selectors.clear_city_memo()
 
 
 @pytest.fixture(autouse=True)

@@ -104,7 +104,7 @@ def test_verification_query_counts_are_constant(
     cf.completers(training, count)
     cf.issue(training)
     cert = Certificate.objects.last()
-    selectors._clear_city_memo()
+    selectors.clear_city_memo()
     with django_assert_num_queries(2):  # the certificate, and the city (memoised per process)
         assert client.get(f"/verifikasi/{cert.code}").status_code == 200
     with django_assert_num_queries(1):  # the certificate (no answer cache without Redis)

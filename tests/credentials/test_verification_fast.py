@@ -51,7 +51,7 @@ def cert(diskominfo):
 def test_first_lookup_is_one_query_and_a_repeat_none(
     client, verify_cache, cert, django_assert_num_queries
 ):
-    core_selectors._clear_city_memo()
+    core_selectors.clear_city_memo()
     with django_assert_num_queries(2):  # the certificate, and the city (memoised from then on)
         assert client.get(f"/verifikasi/{cert.code}").status_code == 200
     with django_assert_num_queries(0):

@@ -39,10 +39,11 @@ def forget_city(**kwargs) -> None:
     """
     global _city_memo
     _city_memo = None
-    transaction.on_commit(_clear_city_memo, robust=True)
+    transaction.on_commit(clear_city_memo, robust=True)
 
 
-def _clear_city_memo() -> None:
+def clear_city_memo() -> None:
+    """Forget the memoised city (tests, whose rolled-back transactions send no signal)."""
     global _city_memo
     _city_memo = None
 
