@@ -76,6 +76,17 @@ def _worker_keeps_the_test_connection(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_city_memo():
+    """current_city() is memoised per process; each test's rolled-back transaction takes its
+    city away without a signal, so every test starts (and ends) with no memo."""
+    from ekraf.core import selectors
+
+    selectors.clear_city_memo()
+    yield
+    selectors.clear_city_memo()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A request made in English leaves English active in this thread (the middleware sets the
     language per request and never resets it): every test starts and ends in Indonesian."""

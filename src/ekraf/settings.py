@@ -229,7 +229,7 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ekraf.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("EKRAF_CACHE_PREFIX", "ekraf"),
             # A Redis that stops answering costs a request 5 s, not a hung worker.
@@ -363,12 +363,16 @@ PDF_SIGNING_KEY_PASSWORD = env("EKRAF_PDF_SIGNING_KEY_PASSWORD")
 PDF_SIGNING_CHAIN = env_list("EKRAF_PDF_SIGNING_CHAIN")
 # Verification look-ups allowed per client address and minute (pages and API together).
 VERIFY_RATE_PER_MINUTE = int(env("EKRAF_VERIFY_RATE_PER_MINUTE", "60"))
+# How long a verification answer is kept in the default cache (credentials.selectors.
+# verification; revocation deletes it at once). Only with Redis: the embedded default cache is
+# the database, where a cache hit costs the same query as the certificate itself.
+VERIFY_CACHE_SECONDS = int(env("EKRAF_VERIFY_CACHE_SECONDS", "600" if REDIS_URL else "0"))
 # The agency whose staff receive professional-certification referrals.
 REFERRAL_AGENCY_CODE = env("EKRAF_REFERRAL_AGENCY", "disnaker-pmptsp")
 # Rate-limit counters: process memory in the embedded setup (no database round trip on the
 # verification pages), Redis when scaled out so every web process shares them.
 CACHES["ratelimit"] = (
-    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    {"BACKEND": "ekraf.core.cache.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
 )

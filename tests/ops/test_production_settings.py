@@ -77,7 +77,7 @@ def test_production_environment_selects_postgres_redis_and_s3(tmp_path):
     shown = json.loads(result.stdout)
     assert shown["db_engine"] == "django.db.backends.postgresql"
     assert shown["db_health"] is True
-    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["cache"] == "ekraf.core.cache.RedisCache"
     assert shown["cache_location"] == env["REDIS_URL"]
     assert shown["sessions"] == "django.contrib.sessions.backends.cached_db"
     assert shown["tasks"] == "django_tasks_rq.RQBackend"

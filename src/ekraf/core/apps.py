@@ -8,6 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Kota dan data referensi")
 
     def ready(self):
-        from . import notifications, periodic
+        from django.db.models.signals import post_delete, post_save
+
+        from . import notifications, periodic, selectors
+        from .models import City
 
         periodic.register("outbox", notifications.send_pending)
+        post_save.connect(selectors.forget_city, sender=City, dispatch_uid="core.forget_city")
+        post_delete.connect(selectors.forget_city, sender=City, dispatch_uid="core.forget_city_del")

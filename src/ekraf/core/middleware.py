@@ -7,6 +7,7 @@ import time
 import uuid
 
 from django.http import QueryDict
+from django.utils.functional import SimpleLazyObject, empty
 
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -45,12 +46,21 @@ class RequestIdMiddleware:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
-                    "user_id": getattr(getattr(request, "user", None), "pk", None),
+                    "user_id": _user_id_if_known(request),
                 },
             )
             return response
         finally:
             _request_id.reset(token)
+
+
+def _user_id_if_known(request):
+    """The user's id when the request already looked the user up; never loads the session
+    for a log line (public pages such as verification stay free of session reads)."""
+    user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
+        return None
+    return getattr(user, "pk", None)
 
 
 class IndonesianByDefaultMiddleware:

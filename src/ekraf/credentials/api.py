@@ -96,10 +96,10 @@ def job_status(request: HttpRequest, job_id: str):
 def verify(request: HttpRequest, code: str):
     if not ratelimit.allow(request, "verify"):
         raise TooManyRequests("Terlalu banyak permintaan; coba lagi dalam satu menit.")
-    cert = selectors.certificate_for_verification(code)
-    if cert is None:
+    answer = selectors.verification(code)
+    if answer is None:
         raise NotFound("E-sertifikat tidak ditemukan.")
-    return selectors.public_view(cert)
+    return answer
 
 
 @router.post(

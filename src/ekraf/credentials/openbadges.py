@@ -29,6 +29,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from ekraf.core.templatetags.ekraf import kind_and_title
+
 from . import jsonld, keys, multibase, tokens
 from .models import Certificate, Kind, StatusList
 
@@ -133,7 +135,7 @@ def _description(cert: Certificate) -> str:
     when = cert.starts_on.isoformat() if cert.starts_on else ""
     if cert.ends_on and cert.ends_on != cert.starts_on:
         when = f"{when} s.d. {cert.ends_on.isoformat()}"
-    parts = [f"{cert.training_kind} \u201c{cert.training_title}\u201d oleh {cert.agency_name}"]
+    parts = [f"{kind_and_title(cert.training_kind, cert.training_title)} oleh {cert.agency_name}"]
     if cert.hours:
         parts.append(f"{cert.hours} jam pelajaran (JP)")
     if when:

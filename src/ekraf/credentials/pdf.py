@@ -22,7 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from ekraf.core.pdf import SERIF, SERIF_BOLD, register_serif
-from ekraf.core.templatetags.ekraf import MONTHS_ID, tanggal_dokumen
+from ekraf.core.templatetags.ekraf import MONTHS_ID, kind_and_title, tanggal_dokumen
 
 from .models import Certificate, Kind
 
@@ -212,7 +212,8 @@ def render(cert: Certificate, *, qr, logo_name: str, city_name: str, verify_url:
         if cert.kind == Kind.COMPLETION
         else "atas keikutsertaannya dalam"
     )
-    sentence = f"{action} {cert.training_kind} \u201c{cert.training_title}\u201d yang diselenggarakan oleh {cert.agency_name}"
+    what_training = kind_and_title(cert.training_kind, cert.training_title)
+    sentence = f"{action} {what_training} yang diselenggarakan oleh {cert.agency_name}"
     when = date_range(cert.starts_on, cert.ends_on)
     if when:
         sentence += f" pada {when}"

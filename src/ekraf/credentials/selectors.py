@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from ekraf.accounts import permissions
@@ -46,7 +48,60 @@ def certificate_for_verification(code: str) -> Certificate | None:
     parsed = codes.parse(code)
     if parsed is None:
         return None
-    return Certificate.objects.filter(code=parsed).only(*PUBLIC_FIELDS).first()
+    # order_by(): the model's default ordering would add a needless sort to a unique lookup.
+    found = Certificate.objects.filter(code=parsed).only(*PUBLIC_FIELDS).order_by()[:1]
+    return found[0] if found else None
+
+
+def verification(code: str) -> dict | None:
+    """The verification answer for a code (public_view), or None for an unknown code.
+
+    A QR is scanned again and again, so the answer is kept in the default cache for
+    VERIFY_CACHE_SECONDS: a repeat look-up costs one cache GET and no SQL. Revocation writes the
+    revoked answer over it when it commits (remember_verification), so it shows at once; a
+    look-up racing with it fills the cache with `add`, which never overwrites that. Unknown codes
+    are not cached: codes are random and exist only from their issuance on, so nobody
+    legitimately looks one up twice before it exists, and a later certificate is found at once.
+    """
+    return verification_and(code)[0]
+
+
+def verification_and(code: str, extra_keys: tuple[str, ...] = ()) -> tuple[dict | None, dict]:
+    """verification(), and the cache entries `extra_keys` fetched in the same round trip (the
+    page's rendered HTML): one cache GET in all."""
+    parsed = codes.parse(code)
+    if parsed is None:
+        return None, {}
+    seconds = settings.VERIFY_CACHE_SECONDS
+    extra: dict = {}
+    if seconds:
+        extra = cache.get_many([_cache_key(parsed), *extra_keys])
+        answer = extra.pop(_cache_key(parsed), None)
+        if answer is not None:
+            return answer, extra
+    cert = certificate_for_verification(parsed)
+    if cert is None:
+        return None, {}
+    answer = public_view(cert)
+    if seconds:
+        cache.add(_cache_key(parsed), answer, timeout=seconds)
+    return answer, extra
+
+
+def remember_verification(cert: Certificate) -> None:
+    """Put a certificate's current answer in the cache (after revocation commits)."""
+    if settings.VERIFY_CACHE_SECONDS:
+        cache.set(_cache_key(cert.code), public_view(cert), settings.VERIFY_CACHE_SECONDS)
+
+
+def forget_verification(*codes_: str) -> None:
+    """Drop the cached answers of these codes (a hook for anything else that changes one)."""
+    if settings.VERIFY_CACHE_SECONDS and codes_:
+        cache.delete_many([_cache_key(c) for c in codes_])
+
+
+def _cache_key(code: str) -> str:
+    return f"verify:v1:{code}"
 
 
 def public_view(cert: Certificate) -> dict:
@@ -74,11 +129,12 @@ def certificate_with_relations(code: str) -> Certificate | None:
     parsed = codes.parse(code)
     if parsed is None:
         return None
-    return (
+    found = (
         Certificate.objects.filter(code=parsed)
         .select_related("agency", "training", "status_list", "holder")
-        .first()
+        .order_by()[:1]
     )
+    return found[0] if found else None
 
 
 def wallet(user):

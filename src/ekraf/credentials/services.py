@@ -42,7 +42,7 @@ from ekraf.core.services import audit
 from ekraf.creators.services import normalise_phone
 from ekraf.trainings.models import Attendance, Registration, Training
 
-from . import codes, keys, openbadges, pdf, signing, tokens
+from . import codes, keys, openbadges, pdf, selectors, signing, tokens
 from .models import (
     Certificate,
     CertificateCounter,
@@ -600,7 +600,8 @@ def revoke_certificate(actor, code: str, reason: str, *, request=None) -> Certif
         # Shown to every verifier as it was written: never cut short silently.
         raise DomainError(_("Alasan pencabutan paling banyak 300 karakter."), field="reason")
     with transaction.atomic():
-        cert = Certificate.objects.select_for_update().filter(code=parsed).first()
+        found = Certificate.objects.select_for_update().filter(code=parsed).order_by()[:1]
+        cert = found[0] if found else None
         if cert is None:
             raise NotFound(_("E-sertifikat tidak ditemukan."))
         permissions.require(
@@ -631,6 +632,8 @@ def revoke_certificate(actor, code: str, reason: str, *, request=None) -> Certif
             user=cert.holder,
             dedupe_key=f"certificate-revoked:{cert.pk}",
         )
+        # Verifiers must see the revocation at once, not when the cached answer expires.
+        transaction.on_commit(lambda: selectors.remember_verification(cert))
     return cert
 
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -20,9 +25,11 @@ from django.views.decorators.http import require_POST
 from ekraf.accounts import permissions
 from ekraf.core.errors import DomainError
 from ekraf.core.models import Agency
+from ekraf.core.selectors import current_city
+from ekraf.core.templatetags.ekraf import kind_and_title
 from ekraf.trainings.models import Training
 
-from . import keys, openbadges, ratelimit, selectors, services, tokens
+from . import codes, keys, openbadges, ratelimit, selectors, services, tokens
 from .forms import (
     ReferralForm,
     ReferralUpdateForm,
@@ -36,10 +43,41 @@ from .models import Referral, Signatory
 # --- public verification -------------------------------------------------------------------------
 
 
+# The verification pages are the platform's most requested (every QR scan) and are public, so
+# they render a lean frame without the request: no navigation, user, messages or CSRF token,
+# hence no session read, no Set-Cookie and no `Vary: Cookie`.
+
+_OTHER_LANGUAGE = {"id": ("en", "English"), "en": ("id", "Bahasa Indonesia")}
+
+
+def _language(request) -> str:
+    """`?lang=` when the visitor switched on this page (a plain link: this page has no form),
+    else what LocaleMiddleware chose (Indonesian unless the language cookie says English)."""
+    asked = request.GET.get("lang", "")
+    if asked in _OTHER_LANGUAGE:
+        return asked
+    return "en" if (translation.get_language() or "").startswith("en") else "id"
+
+
+def _public_page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    language = _language(request)
+    code, label = _OTHER_LANGUAGE[language]
+    context = {
+        **context,
+        "city": current_city(),
+        "other_language": {"code": code, "label": label},
+    }
+    with translation.override(language):
+        body = render_to_string(template, context)
+    response = HttpResponse(body, status=status)
+    response["Content-Language"] = language
+    return response
+
+
 def _limited(request) -> HttpResponse | None:
     if ratelimit.allow(request, "verify"):
         return None
-    response = render(request, "credentials/verify_limited.html", status=429)
+    response = _public_page(request, "credentials/verify_limited.html", {}, status=429)
     response["Retry-After"] = "60"
     return response
 
@@ -55,17 +93,53 @@ def verify_form(request):
 
 
 def verify_code(request, code):
+    """The answer page, its HTML cached per code, answer status, language and page version.
+
+    The status is in the key, so a revocation (which replaces the cached answer) never serves
+    the old page; the HTML keys of both statuses come in the answer's own round trip.
+    """
     limited = _limited(request)
     if limited:
         return limited
-    cert = selectors.certificate_for_verification(code)
-    if cert is None:
-        return render(
-            request, "credentials/verify_result.html", {"result": None, "code": code}, status=404
-        )
-    return render(
-        request, "credentials/verify_result.html", {"result": selectors.public_view(cert)}
+    language = _language(request)
+    parsed = codes.parse(code)  # a mistyped code is refused before any cache or query
+    keys_ = {status: _page_key(parsed or "", status, language) for status in ("valid", "revoked")}
+    result, pages = (
+        selectors.verification_and(parsed, tuple(keys_.values())) if parsed else (None, {})
     )
+    if result is None:
+        context = {"result": None, "code": code}
+        return _public_page(request, "credentials/verify_result.html", context, status=404)
+    html = pages.get(keys_[result["status"]])
+    if html is None:
+        response = _public_page(request, "credentials/verify_result.html", {"result": result})
+        if settings.VERIFY_CACHE_SECONDS:
+            cache.set(keys_[result["status"]], response.content, settings.VERIFY_CACHE_SECONDS)
+        return response
+    response = HttpResponse(html)
+    response["Content-Language"] = language
+    return response
+
+
+# Bump when the verification page's template changes in a way a deploy must show at once.
+_PAGE_VERSION = 1
+
+
+def _page_key(code: str, status: str, language: str) -> str:
+    """What the rendered page depends on besides the answer: the language, the city (its row's
+    last change) and the static files' names (a deploy with new CSS makes new keys)."""
+    city = current_city()
+    city_part = f"{city.pk}.{city.updated_at.timestamp():.0f}" if city else "-"
+    version = f"{_PAGE_VERSION}.{_static_fingerprint()}.{city_part}"
+    return f"verify:page:{version}:{language}:{status}:{code}"
+
+
+@functools.cache
+def _static_fingerprint() -> str:
+    from django.templatetags.static import static
+
+    names = static("bootstrap/css/bootstrap.min.css") + static("ekraf/app.css")
+    return hashlib.sha256(names.encode()).hexdigest()[:8]
 
 
 def verify_token(request, token):
@@ -78,10 +152,14 @@ def verify_token(request, token):
     except keys.KeysMissing:
         claims = None
     if claims is None:
-        return render(request, "credentials/verify_token.html", {"invalid": True}, status=400)
-    cert = selectors.certificate_for_verification(claims["code"])
-    context = {"claims": claims, "result": selectors.public_view(cert) if cert else None}
-    return render(request, "credentials/verify_token.html", context, status=200 if cert else 404)
+        return _public_page(request, "credentials/verify_token.html", {"invalid": True}, 400)
+    result = selectors.verification(claims["code"])
+    return _public_page(
+        request,
+        "credentials/verify_token.html",
+        {"claims": claims, "result": result},
+        status=200 if result else 404,
+    )
 
 
 def jwks(request):
@@ -165,11 +243,11 @@ def wallet(request):
     for cert in selectors.wallet(request.user):
         verify_url = settings.BASE_URL + reverse("credentials:verify_code", args=[cert.code])
         share_text = _(
-            "Saya memperoleh e-sertifikat {kind} “{training}” dari {agency}. "
+            "Saya memperoleh e-sertifikat {kind} {training} dari {agency}. "
             "Periksa keasliannya: {url}"
         ).format(
             kind=cert.get_kind_display().lower(),
-            training=cert.training_title,
+            training=kind_and_title(cert.training_kind, cert.training_title),
             agency=cert.agency_short_name,
             url=verify_url,
         )

@@ -72,3 +72,27 @@ def wa_link(text: str, phone: str = "") -> str:
     """A wa.me link that opens WhatsApp with `text` (to `phone` when given, E.164)."""
     number = phone.lstrip("+") if phone else ""
     return f"https://wa.me/{number}?{urlencode({'text': text}, quote_via=quote)}"
+
+
+# Short forms organisers write at the start of a title for a kind whose label is spelled out.
+KIND_SHORT_FORMS = {"bimbingan teknis": ("bimtek",)}
+
+
+@register.filter
+def kind_and_title(kind: str, title: str) -> str:
+    """'Workshop “Fotografi Produk”', but '“Workshop Fotografi Produk”' when the title already
+    starts with its kind (any case, or a short form such as Bimtek): never 'Workshop “Workshop …”'.
+
+    One helper for every place that names a training with its kind (verification result, the
+    certificate PDF, Open Badges, share texts), so they cannot disagree.
+    """
+    quoted = f"\u201c{title}\u201d"
+    kind = (kind or "").strip()
+    if not kind:
+        return quoted
+    folded = (title or "").casefold()
+    for word in (kind.casefold(), *KIND_SHORT_FORMS.get(kind.casefold(), ())):
+        rest = folded[len(word) :]
+        if folded.startswith(word) and (not rest or not rest[0].isalnum()):
+            return quoted
+    return f"{kind} {quoted}"
