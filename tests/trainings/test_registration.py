@@ -36,6 +36,40 @@ def test_forty_five_register_thirty_confirmed_fifteen_waitlisted(training):
     assert "urutan ke-15" in last.body
 
 
+def _statements_under_the_seat_lock(training) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        tf.register(training)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    lock = max(i for i, q in enumerate(sql) if 'FROM "trainings_quotacategory"' in q)
+    if connection.vendor == "postgresql":
+        assert "FOR NO KEY UPDATE" in sql[lock]
+    return sql[lock + 1 :]
+
+
+def test_under_the_seat_lock_only_the_decision_and_its_rows(diskominfo):
+    """The seat lock serialises a category's registrations, so everything that does not
+    depend on the decision (texts, sessions, eligibility) happens before it: under it, one
+    count, the registration and its outbox message."""
+    training = tf.training(diskominfo, categories=(("Umum", 1),))
+    for expected in (S.CONFIRMED, S.WAITLISTED, S.WAITLISTED):
+        locked = _statements_under_the_seat_lock(training)
+        tables = [
+            q.split(" FROM ")[1].split()[0] if " FROM " in q else q.split()[0] for q in locked
+        ]
+        assert [t for t in tables if "trainings" in t or t.startswith("INSERT")] == [
+            '"trainings_registration"',  # the one count of held and waiting seats
+            "INSERT",  # the registration
+            "INSERT",  # its outbox message
+        ], locked
+        assert all(
+            t in ('"core_outboxmessage"', "SAVEPOINT", "RELEASE", "INSERT") for t in tables[1:]
+        ), locked
+        assert Registration.objects.order_by("-pk").first().status == expected
+
+
 def test_one_active_registration_per_person(training, creator_user):
     tf.register(training, creator_user)
     with pytest.raises(Conflict, match="sudah terdaftar"):

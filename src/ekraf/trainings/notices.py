@@ -104,29 +104,38 @@ def confirmed(registration, sessions, deadline) -> Notice:
 
 
 def waitlisted(registration, position: int) -> Notice:
+    return waitlisted_at(registration)(position)
+
+
+def waitlisted_at(registration):
+    """The waiting-list notice with everything but the position filled in, so that
+    `register` builds it before the seat lock and only puts the number in under it."""
     t = registration.training
+    values = {
+        "name": registration.full_name,
+        "category": registration.category.name,
+        "title": t.title,
+        "link": ticket_link(registration),
+    }
     body = _(
         "Halo %(name)s,\n\nKursi kategori %(category)s untuk %(title)s sudah penuh. Anda masuk "
         "DAFTAR TUNGGU pada urutan ke-%(position)s.\n\nJika ada kursi yang dilepas, kami "
         "menawarkannya kepada Anda lewat email ini, dengan tautan untuk menerima atau menolak."
         "\nStatus pendaftaran: %(link)s"
-    ) % {
-        "name": registration.full_name,
-        "category": registration.category.name,
-        "title": t.title,
-        "position": position,
-        "link": ticket_link(registration),
-    }
-    wa = _("Anda di daftar tunggu %(title)s, urutan ke-%(position)s.") % {
-        "title": t.title,
-        "position": position,
-    }
-    return Notice(
-        "training.waitlisted",
-        _("Daftar tunggu: %(title)s") % {"title": t.title},
-        body + _sign_off(t),
-        wa,
     )
+    wa = _("Anda di daftar tunggu %(title)s, urutan ke-%(position)s.")
+    subject = _("Daftar tunggu: %(title)s") % {"title": t.title}
+    sign_off = _sign_off(t)
+
+    def at(position: int) -> Notice:
+        return Notice(
+            "training.waitlisted",
+            subject,
+            body % {**values, "position": position} + sign_off,
+            wa % {"title": t.title, "position": position},
+        )
+
+    return at
 
 
 def applied(registration) -> Notice:

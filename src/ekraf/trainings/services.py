@@ -724,25 +724,29 @@ def register(
     )
     deadline = cancellation_deadline(training, first_start)
     selection = training.selection_mode == Training.SelectionMode.SELECTION
+    # Everything that does not depend on the seat decision is done before the lock: the
+    # texts of both possible answers (the waiting-list one only lacks its position).
+    if selection:
+        registration.status = Status.APPLIED
+        told = [(notices.applied(registration), Status.APPLIED)]
+    else:
+        if_confirmed = notices.confirmed(registration, sessions, deadline)
+        if_waitlisted = notices.waitlisted_at(registration)
     try:
         with transaction.atomic():
-            if selection:
-                registration.status = Status.APPLIED
-                registration.save()
-                _tell(registration, notices.applied(registration), "applied")
-            else:
-                # --- the seat lock: held from here to commit; keep this block short ---
-                QuotaCategory.objects.select_for_update(no_key=True).get(pk=category.pk)
-                counts = _seat_counts(category.pk)
-                if counts["held"] < category.seats and counts["waiting"] == 0:
-                    registration.status = Status.CONFIRMED
+            if not selection:
+                # --- the seat lock: held from here to commit. Inside it only the decision
+                # and its rows: one count, the registration, its outbox message. ---
+                status, position = _decide_seat(category, now)
+                registration.status = status
+                if status == Status.CONFIRMED:
                     registration.confirmed_at = now
-                    notice = notices.confirmed(registration, sessions, deadline)
+                    told = [(if_confirmed, status)]
                 else:
-                    registration.status = Status.WAITLISTED
-                    notice = notices.waitlisted(registration, counts["waiting"] + 1)
-                registration.save()
-                _tell(registration, notice, registration.status)
+                    told = [(if_waitlisted(position), status)]
+            registration.save(force_insert=True)
+            for notice, event in told:
+                _tell(registration, notice, event)
     except IntegrityError as exc:
         # Two requests of the same person raced; the partial unique constraint kept one.
         if Registration.objects.filter(
@@ -753,6 +757,19 @@ def register(
             ) from exc
         raise
     return registration
+
+
+def _decide_seat(category: QuotaCategory, now: datetime) -> tuple[str, int | None]:
+    """Take the category's seat lock and decide: confirmed if a seat is free and nobody
+    waits, else waitlisted at the end of the queue (its position comes from the same count,
+    so it costs no statement of its own). Returns (status, waiting-list position)."""
+    QuotaCategory.objects.select_for_update(no_key=True).filter(pk=category.pk).values_list(
+        "pk", flat=True
+    ).get()
+    counts = _seat_counts(category.pk)
+    if counts["held"] < category.seats and counts["waiting"] == 0:
+        return Status.CONFIRMED, None
+    return Status.WAITLISTED, counts["waiting"] + 1
 
 
 def _seat_counts(category_id: int) -> dict:
