@@ -149,6 +149,9 @@ def revoke_api_token(user: User, token_id: int) -> None:
         raise DomainError(_("Token tidak ditemukan atau sudah dicabut."))
 
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
 def user_for_token(token: str) -> User | None:
     """The active user owning this token, or None (revoked, expired, unknown)."""
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
@@ -163,9 +166,14 @@ def user_for_token(token: str) -> User | None:
     now = timezone.now()
     if record.expires_at and record.expires_at <= now:
         return None
-    # Record use at most once a minute: a busy integration should not write on every call.
-    if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=1):
-        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
+    # Record use at most once a minute: a busy integration should not write (and wait for
+    # the row lock) on every call. The condition is repeated in SQL so that of many calls
+    # arriving together with a stale value, at most one writes.
+    stale = now - LAST_USED_RESOLUTION
+    if record.last_used_at is None or record.last_used_at < stale:
+        ApiToken.objects.filter(pk=record.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)
+        ).update(last_used_at=now)
     return record.user
 
 
