@@ -15,6 +15,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ekraf.core.ids import group
 from ekraf.core.templatetags.ekraf import jam, tanggal
 
 TICKET_LINK_SALT = "ekraf.trainings.ticket-link"
@@ -27,6 +28,12 @@ class Notice:
     subject: str
     body: str
     wa_text: str
+
+
+def display_code(code: str) -> str:
+    """A ticket code as people read and type it: two groups (ABCDE-FGHJK; the older
+    8-symbol codes ABCD-EFGH). Check-in ignores the hyphen."""
+    return group(code, 5 if len(code) % 5 == 0 else 4)
 
 
 def absolute(path: str) -> str:
@@ -85,14 +92,14 @@ def confirmed(registration, sessions, deadline) -> Notice:
         "name": registration.full_name,
         "title": t.title,
         "category": registration.category.name,
-        "code": registration.ticket_code,
+        "code": display_code(registration.ticket_code),
         "schedule": schedule(sessions),
         "link": ticket_link(registration),
         "deadline": f"{tanggal(deadline)} {jam(deadline)} WIB" if deadline else "-",
     }
     wa = _("Pendaftaran %(title)s terkonfirmasi. Kode tiket %(code)s. Tiket: %(link)s") % {
         "title": t.title,
-        "code": registration.ticket_code,
+        "code": display_code(registration.ticket_code),
         "link": ticket_link(registration),
     }
     return Notice(
@@ -280,14 +287,14 @@ def reminder(registration, session) -> Notice:
         "title": t.title,
         "when": f"{tanggal(session.starts_at)} {jam(session.starts_at)} WIB",
         "place": place_of(session),
-        "code": registration.ticket_code,
+        "code": display_code(registration.ticket_code),
         "link": ticket_link(registration),
     }
     wa = _("Pengingat: %(title)s %(when)s di %(place)s. Kode tiket %(code)s.") % {
         "title": t.title,
         "when": f"{tanggal(session.starts_at)} {jam(session.starts_at)} WIB",
         "place": place_of(session),
-        "code": registration.ticket_code,
+        "code": display_code(registration.ticket_code),
     }
     return Notice(
         "training.reminder",
