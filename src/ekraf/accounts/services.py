@@ -9,7 +9,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -21,6 +20,7 @@ from django.utils.translation import ngettext
 from ekraf.core import throttle
 from ekraf.core.clientip import client_key
 from ekraf.core.errors import Conflict, DomainError
+from ekraf.core.notifications import notify
 
 from . import permissions
 from .models import AGENCY_ROLES, ApiToken, Role, RoleGrant, User
@@ -70,14 +70,25 @@ def verification_token(user: User) -> str:
 
 
 def send_verification_email(user: User) -> None:
+    """Queue the verification link in the outbox like every other message: the worker sends
+    it, so a mail-server hiccup never fails the sign-up (the sweep retries it)."""
     link = settings.BASE_URL + reverse("accounts:verify", args=[verification_token(user)])
     context = {"user": user, "link": link}
-    send_mail(
+    notify(
+        kind="accounts.verify",
         subject=_("Verifikasi email Anda"),
-        message=render_to_string("accounts/email/verify.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+        body=render_to_string("accounts/email/verify.txt", context),
+        user=user,
+        email=user.email,
     )
+
+
+@transaction.atomic
+def sign_up(*, email: str, password: str, full_name: str) -> User:
+    """A person's own sign-up: the account and its queued verification e-mail, together."""
+    user = create_account(email=email, password=password, full_name=full_name)
+    send_verification_email(user)
+    return user
 
 
 def verify_email(token: str) -> User:
