@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from ekraf.accounts import permissions, services
 from ekraf.accounts.models import Role, RoleGrant, User
+from ekraf.core import notifications
 from ekraf.core.errors import DomainError
+from ekraf.core.models import OutboxMessage
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +29,7 @@ def signup(client, **overrides):
 
 
 def link_in_last_mail() -> str:
+    notifications.send_pending()  # what the worker does after commit
     return re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
 
 
@@ -121,3 +124,28 @@ def test_anonymous_deletion_keeps_row_but_blocks_login(creator_user):
     assert not creator_user.is_active
     assert "@" in creator_user.email and "kreator" not in creator_user.email
     assert not RoleGrant.objects.filter(user=creator_user).exists()
+
+
+def test_signup_survives_a_mail_server_hiccup(client, city, monkeypatch):
+    """The verification e-mail goes through the outbox: the sign-up succeeds while the mail
+    server is down, and the link is sent when it is back."""
+
+    def smtp_down(self, fail_silently=False):
+        raise OSError("Connection refused")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", smtp_down)
+    response = signup(client)
+    assert response.status_code == 302
+    user = User.objects.get()
+    queued = OutboxMessage.objects.get(kind="accounts.verify")
+    assert queued.recipient == user and queued.to_email == "siti@contoh.id"
+    assert notifications.send_pending() == 0  # still down: kept, to be retried
+    queued.refresh_from_db()
+    assert queued.status == OutboxMessage.Status.PENDING and "Connection refused" in queued.error
+
+    monkeypatch.undo()
+    link = link_in_last_mail()
+    assert "/verifikasi-email/" in link
+    assert client.get(link[link.index("/verifikasi-email/") :]).status_code == 302
+    user.refresh_from_db()
+    assert user.email_verified_at is not None

@@ -18,7 +18,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.urls import reverse
 
-from ekraf.core import throttle
+from ekraf.core import notifications, throttle
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -175,6 +175,7 @@ def test_verification_emails_are_limited_too(client, city, clock):
     url = reverse("accounts:resend_verification")
     statuses = [client.post(url, {"email": person.email}).status_code for _ in range(4)]
     assert statuses == [302, 302, 302, 429]
+    assert notifications.send_pending() == 3
     assert len(mail.outbox) == 3
     statuses = [client.post(url, {"email": "siapa@contoh.id"}).status_code for _ in range(4)]
     assert statuses == [302, 302, 302, 429]

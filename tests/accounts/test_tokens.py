@@ -80,3 +80,33 @@ def test_password_guessing_is_throttled_whatever_x_forwarded_for_says(client, or
 def test_garbage_tokens_are_401(client):
     for header in ("Bearer ", "Bearer ekraf_x", "Bearer " + "a" * 500, "Basic abc"):
         assert client.get("/api/v1/me", HTTP_AUTHORIZATION=header).status_code == 401
+
+
+def test_last_use_is_written_at_most_once_a_minute(organiser, monkeypatch):
+    """A busy integration calls many times a minute; each call must not be a write."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    record, token = services.create_api_token(organiser, "Integrasi")
+    start = timezone.now()
+    now = [start]
+    monkeypatch.setattr(services.timezone, "now", lambda: now[0])
+
+    def writes():
+        with CaptureQueriesContext(connection) as ctx:
+            assert services.user_for_token(token) == organiser
+        return sum(q["sql"].startswith("UPDATE") for q in ctx.captured_queries)
+
+    assert writes() == 1  # first use
+    for seconds in (1, 30, 59):
+        now[0] = start + timedelta(seconds=seconds)
+        assert writes() == 0
+    record.refresh_from_db()
+    assert record.last_used_at == start
+    now[0] = start + timedelta(seconds=61)
+    assert writes() == 1
+    record.refresh_from_db()
+    assert record.last_used_at == start + timedelta(seconds=61)

@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 
+from ekraf.core import notifications
 from tests import factories
 from tests.e2e.conftest import login
 
@@ -29,6 +30,7 @@ def test_signup_on_a_phone_keeps_input_and_verifies(page, live_server):
     page.get_by_role("button", name="Buat akun").click()
     assert page.get_by_role("heading", name="Periksa email Anda").is_visible()
 
+    notifications.send_pending()  # the worker's part
     link = next(word for word in mail.outbox[-1].body.split() if "/verifikasi-email/" in word)
     page.goto(link.replace("http://127.0.0.1:8000", live_server.url))
     assert page.get_by_text("Email Anda sudah terverifikasi").is_visible()

@@ -152,7 +152,7 @@ def test_creator_registers_self_and_cancels(client, training, creator_user):
     )
     assert response.status_code == 201, response.content
     data = response.json()
-    assert data["status"] == "confirmed" and len(data["ticket_code"]) == 8
+    assert data["status"] == "confirmed" and len(data["ticket_code"]) == 10
     assert "/pelatihan/t/" in data["ticket_url"]
     again = post(client, url, {}, creator_user)
     assert again.status_code == 409 and again.json()["code"] == "already_registered"

@@ -41,8 +41,17 @@ def test_scan_then_second_scan_changes_nothing(organiser, training, session):
 def test_typed_code_is_forgiving(organiser, training, session):
     r = tf.register(training)
     code = r.ticket_code
-    typed = f" {code[:4].lower()}-{code[4:].lower()} ".replace("0", "o").replace("1", "l")
+    typed = f" {code[:5].lower()}-{code[5:].lower()} ".replace("0", "o").replace("1", "l")
     assert services.check_in(organiser, session, typed).outcome == "checked_in"
+
+
+def test_tickets_of_eight_symbols_issued_before_still_check_in(organiser, training, session):
+    from ekraf.trainings.notices import display_code
+
+    r = tf.register(training)
+    Registration.objects.filter(pk=r.pk).update(ticket_code="7K3MQ9TX")
+    assert display_code("7K3MQ9TX") == "7K3M-Q9TX"  # as printed on those tickets
+    assert services.check_in(organiser, session, "7k3m-q9tx").outcome == "checked_in"
 
 
 def test_refusals_say_why(organiser, training, session, other_training):

@@ -74,7 +74,8 @@ def test_reminder_the_day_before_is_sent_once(diskominfo):
     assert services.send_reminders(now=now + timedelta(minutes=1)) == 0
     reminders = OutboxMessage.objects.filter(kind="training.reminder")
     assert list(reminders.values_list("recipient", flat=True)) == [kept.user_id]
-    assert kept.ticket_code in reminders.get().body
+    code = kept.ticket_code
+    assert f"{code[:5]}-{code[5:]}" in reminders.get().body  # as on the ticket
     assert reminders.get().wa_text.startswith("Pengingat:")
 
 

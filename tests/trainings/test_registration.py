@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -34,6 +35,76 @@ def test_forty_five_register_thirty_confirmed_fifteen_waitlisted(training):
     assert kinds == ["training.confirmed"] * 30 + ["training.waitlisted"] * 15
     last = OutboxMessage.objects.filter(kind="training.waitlisted").order_by("-pk").first()
     assert "urutan ke-15" in last.body
+
+
+def _statements_under_the_seat_lock(training) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        tf.register(training)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    lock = max(i for i, q in enumerate(sql) if 'FROM "trainings_quotacategory"' in q)
+    if connection.vendor == "postgresql":
+        assert "FOR NO KEY UPDATE" in sql[lock]
+    return sql[lock + 1 :]
+
+
+def test_under_the_seat_lock_only_the_decision_and_its_rows(diskominfo):
+    """The seat lock serialises a category's registrations, so everything that does not
+    depend on the decision (texts, sessions, eligibility) happens before it: under it, one
+    count, the registration and its outbox message."""
+    training = tf.training(diskominfo, categories=(("Umum", 1),))
+    for expected in (S.CONFIRMED, S.WAITLISTED, S.WAITLISTED):
+        locked = _statements_under_the_seat_lock(training)
+        tables = [
+            q.split(" FROM ")[1].split()[0] if " FROM " in q else q.split()[0] for q in locked
+        ]
+        assert [t for t in tables if "trainings" in t or t.startswith("INSERT")] == [
+            '"trainings_registration"',  # the one count of held and waiting seats
+            "INSERT",  # the registration
+            "INSERT",  # its outbox message
+        ], locked
+        assert all(
+            t in ('"core_outboxmessage"', "SAVEPOINT", "RELEASE", "INSERT") for t in tables[1:]
+        ), locked
+        assert Registration.objects.order_by("-pk").first().status == expected
+
+
+def test_a_ticket_code_that_already_exists_is_drawn_again(training, monkeypatch):
+    """Codes are random: at half a million tickets two may meet. The database refuses the
+    second; registration draws again (in a savepoint, the seat decision kept) instead of
+    answering 500, and the confirmation quotes the code the ticket really has."""
+    from ekraf.trainings import models
+
+    first = tf.register(training)
+    real = models.random_code
+    clashes = iter([first.ticket_code] * 3)  # first draw, then the first retry, clash
+    monkeypatch.setattr(
+        models, "random_code", lambda length=12: next(clashes, None) or real(length)
+    )
+    second = tf.register(training)
+    assert second.status == S.CONFIRMED
+    assert len(second.ticket_code) == 10 and second.ticket_code != first.ticket_code
+    assert Registration.objects.filter(ticket_code=second.ticket_code).count() == 1
+    confirmation = OutboxMessage.objects.get(dedupe_key__contains=second.public_id)
+    code = second.ticket_code
+    assert f"{code[:5]}-{code[5:]}" in confirmation.body
+    assert first.ticket_code not in confirmation.body.replace("-", "")
+
+
+def test_a_second_registration_of_the_same_person_is_not_retried_as_a_clash(training, creator_user):
+    tf.register(training, creator_user)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services._insert_with_fresh_codes(
+            Registration(
+                training=training,
+                category=training.categories.get(),
+                user=creator_user,
+                status=S.CONFIRMED,
+                full_name="Dua Kali",
+            )
+        )
 
 
 def test_one_active_registration_per_person(training, creator_user):
@@ -188,7 +259,7 @@ def test_register_on_the_page_shows_the_ticket_with_qr_and_code(client, training
     body = response.content.decode()
     assert "Terkonfirmasi" in body
     code = registration.ticket_code
-    assert f"{code[:4]}-{code[4:]}" in body
+    assert len(code) == 10 and f"{code[:5]}-{code[5:]}" in body
     qr_url = reverse("trainings:ticket_qr", args=[registration.public_id])
     assert qr_url in body
     svg = client.get(qr_url)
@@ -215,7 +286,7 @@ def test_ticket_pdf_names_the_person_and_the_code(client, training):
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Bagus Pratama" in text
-    assert f"{r.ticket_code[:4]}-{r.ticket_code[4:]}" in text
+    assert f"{r.ticket_code[:5]}-{r.ticket_code[5:]}" in text
     assert training.title in text
 
 
@@ -230,7 +301,7 @@ def test_confirmation_email_carries_code_and_a_ticket_link_that_works_without_lo
     assert notifications.send_pending() == 1
     message = mail.outbox[-1]
     assert message.to == [r.user.email]
-    assert r.ticket_code in message.body
+    assert f"{r.ticket_code[:5]}-{r.ticket_code[5:]}" in message.body  # grouped, as printed
     # The ticket itself travels with the e-mail: its QR (which decodes to the code) and PDF.
     files = {name: (content, mimetype) for name, content, mimetype in message.attachments}
     png, mimetype = files[f"tiket-{r.ticket_code}.png"]

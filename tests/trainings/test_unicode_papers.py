@@ -90,5 +90,5 @@ def test_the_ticket_prints_the_name(client, training, name):
     text = text_of(response.content)
     assert name in text
     code = registration.ticket_code
-    assert f"{code[:4]}-{code[4:]}" in text
+    assert f"{code[:5]}-{code[5:]}" in text
     assert_only_embedded_dejavu(response.content)

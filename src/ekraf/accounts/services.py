@@ -9,7 +9,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -21,6 +20,7 @@ from django.utils.translation import ngettext
 from ekraf.core import throttle
 from ekraf.core.clientip import client_key
 from ekraf.core.errors import Conflict, DomainError
+from ekraf.core.notifications import notify
 
 from . import permissions
 from .models import AGENCY_ROLES, ApiToken, Role, RoleGrant, User
@@ -70,14 +70,25 @@ def verification_token(user: User) -> str:
 
 
 def send_verification_email(user: User) -> None:
+    """Queue the verification link in the outbox like every other message: the worker sends
+    it, so a mail-server hiccup never fails the sign-up (the sweep retries it)."""
     link = settings.BASE_URL + reverse("accounts:verify", args=[verification_token(user)])
     context = {"user": user, "link": link}
-    send_mail(
+    notify(
+        kind="accounts.verify",
         subject=_("Verifikasi email Anda"),
-        message=render_to_string("accounts/email/verify.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+        body=render_to_string("accounts/email/verify.txt", context),
+        user=user,
+        email=user.email,
     )
+
+
+@transaction.atomic
+def sign_up(*, email: str, password: str, full_name: str) -> User:
+    """A person's own sign-up: the account and its queued verification e-mail, together."""
+    user = create_account(email=email, password=password, full_name=full_name)
+    send_verification_email(user)
+    return user
 
 
 def verify_email(token: str) -> User:
@@ -149,6 +160,9 @@ def revoke_api_token(user: User, token_id: int) -> None:
         raise DomainError(_("Token tidak ditemukan atau sudah dicabut."))
 
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
 def user_for_token(token: str) -> User | None:
     """The active user owning this token, or None (revoked, expired, unknown)."""
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
@@ -163,9 +177,14 @@ def user_for_token(token: str) -> User | None:
     now = timezone.now()
     if record.expires_at and record.expires_at <= now:
         return None
-    # Record use at most once a minute: a busy integration should not write on every call.
-    if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=1):
-        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
+    # Record use at most once a minute: a busy integration should not write (and wait for
+    # the row lock) on every call. The condition is repeated in SQL so that of many calls
+    # arriving together with a stale value, at most one writes.
+    stale = now - LAST_USED_RESOLUTION
+    if record.last_used_at is None or record.last_used_at < stale:
+        ApiToken.objects.filter(pk=record.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)
+        ).update(last_used_at=now)
     return record.user
 
 

@@ -18,7 +18,10 @@ def _public_id() -> str:
 
 
 def _ticket_code() -> str:
-    return random_code(8)
+    """10 Crockford symbols (50 bits). Codes of 8 (40 bits) issued before stay valid; at
+    half a million tickets those collided too often. A clash is still possible, and
+    `services.register` draws again when the database refuses one."""
+    return random_code(10)
 
 
 class Training(models.Model):

@@ -15,6 +15,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ekraf.core.ids import group
 from ekraf.core.templatetags.ekraf import jam, tanggal
 
 TICKET_LINK_SALT = "ekraf.trainings.ticket-link"
@@ -27,6 +28,12 @@ class Notice:
     subject: str
     body: str
     wa_text: str
+
+
+def display_code(code: str) -> str:
+    """A ticket code as people read and type it: two groups (ABCDE-FGHJK; the older
+    8-symbol codes ABCD-EFGH). Check-in ignores the hyphen."""
+    return group(code, 5 if len(code) % 5 == 0 else 4)
 
 
 def absolute(path: str) -> str:
@@ -85,14 +92,14 @@ def confirmed(registration, sessions, deadline) -> Notice:
         "name": registration.full_name,
         "title": t.title,
         "category": registration.category.name,
-        "code": registration.ticket_code,
+        "code": display_code(registration.ticket_code),
         "schedule": schedule(sessions),
         "link": ticket_link(registration),
         "deadline": f"{tanggal(deadline)} {jam(deadline)} WIB" if deadline else "-",
     }
     wa = _("Pendaftaran %(title)s terkonfirmasi. Kode tiket %(code)s. Tiket: %(link)s") % {
         "title": t.title,
-        "code": registration.ticket_code,
+        "code": display_code(registration.ticket_code),
         "link": ticket_link(registration),
     }
     return Notice(
@@ -104,29 +111,38 @@ def confirmed(registration, sessions, deadline) -> Notice:
 
 
 def waitlisted(registration, position: int) -> Notice:
+    return waitlisted_at(registration)(position)
+
+
+def waitlisted_at(registration):
+    """The waiting-list notice with everything but the position filled in, so that
+    `register` builds it before the seat lock and only puts the number in under it."""
     t = registration.training
+    values = {
+        "name": registration.full_name,
+        "category": registration.category.name,
+        "title": t.title,
+        "link": ticket_link(registration),
+    }
     body = _(
         "Halo %(name)s,\n\nKursi kategori %(category)s untuk %(title)s sudah penuh. Anda masuk "
         "DAFTAR TUNGGU pada urutan ke-%(position)s.\n\nJika ada kursi yang dilepas, kami "
         "menawarkannya kepada Anda lewat email ini, dengan tautan untuk menerima atau menolak."
         "\nStatus pendaftaran: %(link)s"
-    ) % {
-        "name": registration.full_name,
-        "category": registration.category.name,
-        "title": t.title,
-        "position": position,
-        "link": ticket_link(registration),
-    }
-    wa = _("Anda di daftar tunggu %(title)s, urutan ke-%(position)s.") % {
-        "title": t.title,
-        "position": position,
-    }
-    return Notice(
-        "training.waitlisted",
-        _("Daftar tunggu: %(title)s") % {"title": t.title},
-        body + _sign_off(t),
-        wa,
     )
+    wa = _("Anda di daftar tunggu %(title)s, urutan ke-%(position)s.")
+    subject = _("Daftar tunggu: %(title)s") % {"title": t.title}
+    sign_off = _sign_off(t)
+
+    def at(position: int) -> Notice:
+        return Notice(
+            "training.waitlisted",
+            subject,
+            body % {**values, "position": position} + sign_off,
+            wa % {"title": t.title, "position": position},
+        )
+
+    return at
 
 
 def applied(registration) -> Notice:
@@ -271,14 +287,14 @@ def reminder(registration, session) -> Notice:
         "title": t.title,
         "when": f"{tanggal(session.starts_at)} {jam(session.starts_at)} WIB",
         "place": place_of(session),
-        "code": registration.ticket_code,
+        "code": display_code(registration.ticket_code),
         "link": ticket_link(registration),
     }
     wa = _("Pengingat: %(title)s %(when)s di %(place)s. Kode tiket %(code)s.") % {
         "title": t.title,
         "when": f"{tanggal(session.starts_at)} {jam(session.starts_at)} WIB",
         "place": place_of(session),
-        "code": registration.ticket_code,
+        "code": display_code(registration.ticket_code),
     }
     return Notice(
         "training.reminder",

@@ -724,25 +724,26 @@ def register(
     )
     deadline = cancellation_deadline(training, first_start)
     selection = training.selection_mode == Training.SelectionMode.SELECTION
+    # Everything that does not depend on the seat decision is done before the lock: the
+    # texts of every possible answer (the waiting-list one only lacks its position).
+    texts = _answers(registration, sessions, deadline)
     try:
         with transaction.atomic():
+            position = None
             if selection:
                 registration.status = Status.APPLIED
-                registration.save()
-                _tell(registration, notices.applied(registration), "applied")
             else:
-                # --- the seat lock: held from here to commit; keep this block short ---
-                QuotaCategory.objects.select_for_update(no_key=True).get(pk=category.pk)
-                counts = _seat_counts(category.pk)
-                if counts["held"] < category.seats and counts["waiting"] == 0:
-                    registration.status = Status.CONFIRMED
+                # --- the seat lock: held from here to commit. Inside it only the decision
+                # and its rows: one count, the registration, its outbox message. ---
+                registration.status, position = _decide_seat(category, now)
+                if registration.status == Status.CONFIRMED:
                     registration.confirmed_at = now
-                    notice = notices.confirmed(registration, sessions, deadline)
-                else:
-                    registration.status = Status.WAITLISTED
-                    notice = notices.waitlisted(registration, counts["waiting"] + 1)
-                registration.save()
-                _tell(registration, notice, registration.status)
+            if _insert_with_fresh_codes(registration):
+                texts = _answers(registration, sessions, deadline)  # they quote the codes
+            answer = texts[registration.status]
+            _tell(
+                registration, answer(position) if callable(answer) else answer, registration.status
+            )
     except IntegrityError as exc:
         # Two requests of the same person raced; the partial unique constraint kept one.
         if Registration.objects.filter(
@@ -753,6 +754,55 @@ def register(
             ) from exc
         raise
     return registration
+
+
+def _answers(registration: Registration, sessions, deadline) -> dict:
+    """What the person is told, by the status the registration may get."""
+    if registration.training.selection_mode == Training.SelectionMode.SELECTION:
+        return {Status.APPLIED: notices.applied(registration)}
+    return {
+        Status.CONFIRMED: notices.confirmed(registration, sessions, deadline),
+        Status.WAITLISTED: notices.waitlisted_at(registration),
+    }
+
+
+CODE_ATTEMPTS = 5
+
+
+def _insert_with_fresh_codes(registration: Registration) -> bool:
+    """INSERT a new registration. Its ticket code and public id are random; should either
+    already exist (a unique violation, which would otherwise be a 500), draw new ones and
+    try again, each attempt in a savepoint so the seat transaction around it survives.
+    Returns whether the codes changed. Any other violation (the person's second active
+    registration) is raised as it is."""
+    for attempt in range(CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                registration.save(force_insert=True)
+            return attempt > 0
+        except IntegrityError:
+            clash = Registration.objects.filter(
+                Q(ticket_code=registration.ticket_code) | Q(public_id=registration.public_id)
+            ).exists()
+            if not clash or attempt == CODE_ATTEMPTS - 1:
+                raise
+            registration.pk = None
+            registration.ticket_code = Registration._meta.get_field("ticket_code").get_default()
+            registration.public_id = Registration._meta.get_field("public_id").get_default()
+    raise AssertionError("unreachable")
+
+
+def _decide_seat(category: QuotaCategory, now: datetime) -> tuple[str, int | None]:
+    """Take the category's seat lock and decide: confirmed if a seat is free and nobody
+    waits, else waitlisted at the end of the queue (its position comes from the same count,
+    so it costs no statement of its own). Returns (status, waiting-list position)."""
+    QuotaCategory.objects.select_for_update(no_key=True).filter(pk=category.pk).values_list(
+        "pk", flat=True
+    ).get()
+    counts = _seat_counts(category.pk)
+    if counts["held"] < category.seats and counts["waiting"] == 0:
+        return Status.CONFIRMED, None
+    return Status.WAITLISTED, counts["waiting"] + 1
 
 
 def _seat_counts(category_id: int) -> dict:

@@ -1,6 +1,6 @@
 """Ticket QR codes (SVG and PNG, served by our own views) and the ticket PDF.
 
-The QR holds only the ticket code (8 Crockford characters): a small, version-1 code that any
+The QR holds only the ticket code (10 Crockford characters; 8 on older tickets): a small, version-1 code that any
 phone camera reads fast at the door, and the same thing a person can type when the camera
 fails. Nothing personal is in it.
 """
@@ -17,11 +17,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
-from ekraf.core.ids import group
 from ekraf.core.pdf import SANS, SANS_BOLD, register_sans
 from ekraf.core.templatetags.ekraf import jam, tanggal_dokumen
 
-from .notices import place_of
+from .notices import display_code, place_of
 
 
 def qr(content: str):
@@ -114,7 +113,7 @@ def ticket_pdf(registration, sessions, platform_name: str) -> bytes:
     story += [
         Spacer(1, 3 * mm),
         QRFlowable(registration.ticket_code, 42 * mm),
-        Paragraph(escape(group(registration.ticket_code)), s["code"]),
+        Paragraph(escape(display_code(registration.ticket_code)), s["code"]),
         Paragraph(
             escape("Tunjukkan QR ini di pintu masuk, atau sebutkan kodenya kepada petugas."),
             s["small"],

@@ -29,7 +29,6 @@ from django.views.decorators.http import require_POST
 
 from ekraf.accounts import permissions
 from ekraf.core.errors import DomainError, NotAllowed, NotFound
-from ekraf.core.ids import group
 from ekraf.core.models import Space
 from ekraf.core.selectors import current_city
 
@@ -283,7 +282,7 @@ def _ticket_context(request, registration, *, via_link_token=None):
         "registration": registration,
         "training": training,
         "sessions": sessions,
-        "code_grouped": group(registration.ticket_code),
+        "code_grouped": notices.display_code(registration.ticket_code),
         "qr_url": qr_url,
         "pdf_url": pdf_url,
         "is_owner": is_owner,

@@ -5,11 +5,38 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+# Signals that end `serve`. Python's default for SIGTERM (what `kill`, systemd and container
+# runtimes send) ends the process at once, skipping `finally`: the worker and the periodic
+# jobs were left running as orphans. Each of these now unwinds through the cleanup below.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+HELPER_GRACE_SECONDS = 10
+
 
 def helper_commands() -> list[list[str]]:
     """The processes that run beside the web server: the worker for the configured queue
     (`worker` picks db_worker or RQ's worker) and the periodic jobs every minute."""
     return [["worker"], ["periodic", "--loop"]]
+
+
+class Stop(SystemExit):
+    """Raised in the main thread by a stop signal, so runserver returns and cleanup runs."""
+
+
+def _raise_stop(signum, frame):
+    raise Stop(0)
+
+
+def stop_helpers(helpers: list[subprocess.Popen]) -> None:
+    """SIGTERM each helper (they finish the job in hand), SIGKILL what outlives the grace."""
+    for process in helpers:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in helpers:
+        try:
+            process.wait(timeout=HELPER_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 class Command(BaseCommand):
@@ -19,22 +46,27 @@ class Command(BaseCommand):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, addrport, **options):
-        helpers = [
-            subprocess.Popen(  # noqa: S603 - our own interpreter and command
-                [sys.executable, "-m", "ekraf", *args]
-            )
-            for args in helper_commands()
-        ]
-        self.stdout.write(
-            f"Worker dan penjadwal berjalan (pid {', '.join(str(p.pid) for p in helpers)})."
-        )
+        helpers: list[subprocess.Popen] = []
+        previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
         try:
+            for args in helper_commands():
+                helpers.append(
+                    subprocess.Popen(  # noqa: S603 - our own interpreter and command
+                        [sys.executable, "-m", "ekraf", *args]
+                    )
+                )
+            self.stdout.write(
+                f"Worker dan penjadwal berjalan (pid {', '.join(str(p.pid) for p in helpers)})."
+            )
             call_command("runserver", addrport, use_reloader=False)
+        except Stop:
+            pass
         finally:
-            for process in helpers:
-                process.send_signal(signal.SIGTERM)
-            for process in helpers:
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            # A second signal must not cut the cleanup short and orphan a helper.
+            for sig in STOP_SIGNALS:
+                signal.signal(sig, signal.SIG_IGN)
+            try:
+                stop_helpers(helpers)
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
