@@ -296,3 +296,39 @@ def test_verification_cache_on_redis_and_revocation(
     assert on_redis.keys(f"t:*verify:page:*:id:valid:{cert.code}") == []  # only the API asked
     assert client.get(f"/api/v1/certificates/{cert.code}").json()["status"] == "revoked"
     assert "DICABUT" in client.get(f"/verifikasi/{cert.code}").content.decode()
+
+
+@pytest.mark.redis
+def test_a_repeat_lookup_is_one_redis_round_trip_and_no_query(
+    client, cert, on_redis, django_assert_num_queries, monkeypatch
+):
+    """The rate limit's count and the cached answer (and page) travel in one pipeline."""
+    from redis.connection import AbstractConnection
+
+    sent = []
+    original = AbstractConnection.send_packed_command
+
+    def counting(self, command, *args, **kwargs):
+        sent.append(command)
+        return original(self, command, *args, **kwargs)
+
+    client.get(f"/verifikasi/{cert.code}")  # fills the answer and the page
+    client.get(f"/api/v1/certificates/{cert.code}")
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    for path in (f"/verifikasi/{cert.code}", f"/api/v1/certificates/{cert.code}"):
+        sent.clear()
+        with django_assert_num_queries(0):
+            response = client.get(path)
+        assert response.status_code == 200
+        assert len(sent) == 1, path
+    assert "ASLI" in client.get(f"/verifikasi/{cert.code}").content.decode()
+
+
+@pytest.mark.redis
+def test_refused_by_the_limit_in_the_same_round_trip(client, cert, settings, on_redis):
+    settings.VERIFY_RATE_PER_MINUTE = 2
+    assert client.get(f"/api/v1/certificates/{cert.code}").status_code == 200
+    assert client.get(f"/verifikasi/{cert.code}").status_code == 200
+    assert client.get(f"/api/v1/certificates/{cert.code}").status_code == 429
+    assert client.get(f"/verifikasi/{cert.code}").status_code == 429
+    assert client.get("/verifikasi/0000-0000-0000-0").status_code == 429  # mistyped: counted too

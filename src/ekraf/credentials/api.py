@@ -10,7 +10,7 @@ from ekraf.api.auth import authenticated
 from ekraf.core.errors import DomainError, NotFound
 from ekraf.trainings.models import Training
 
-from . import ratelimit, selectors, services
+from . import codes, ratelimit, selectors, services
 
 router = Router(tags=["E-sertifikat"])
 
@@ -94,9 +94,12 @@ def job_status(request: HttpRequest, job_id: str):
     summary="Verifikasi e-sertifikat (publik): status dan data yang tercetak",
 )
 def verify(request: HttpRequest, code: str):
-    if not ratelimit.allow(request, "verify"):
+    parsed = codes.parse(code)  # a mistyped code is refused before any cache or query
+    wanted = selectors.verification_keys(parsed) if parsed else []
+    allowed, fetched = ratelimit.allow_and_fetch(request, "verify", wanted)
+    if not allowed:
         raise TooManyRequests("Terlalu banyak permintaan; coba lagi dalam satu menit.")
-    answer = selectors.verification(code)
+    answer = selectors.verification_and(parsed, fetched=fetched)[0] if parsed else None
     if answer is None:
         raise NotFound("E-sertifikat tidak ditemukan.")
     return answer

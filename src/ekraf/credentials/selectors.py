@@ -66,16 +66,29 @@ def verification(code: str) -> dict | None:
     return verification_and(code)[0]
 
 
-def verification_and(code: str, extra_keys: tuple[str, ...] = ()) -> tuple[dict | None, dict]:
+def verification_keys(code: str, extra_keys=()) -> list[str]:
+    """The cache keys verification_and() reads, for a caller that fetches them itself (in the
+    rate limit's round trip); none when answers are not cached."""
+    if not settings.VERIFY_CACHE_SECONDS:
+        return []
+    return [_cache_key(code), *extra_keys]
+
+
+def verification_and(
+    code: str, extra_keys: tuple[str, ...] = (), *, fetched: dict | None = None
+) -> tuple[dict | None, dict]:
     """verification(), and the cache entries `extra_keys` fetched in the same round trip (the
-    page's rendered HTML): one cache GET in all."""
+    page's rendered HTML): one cache GET in all, or none when the caller passes what it already
+    `fetched` of verification_keys()."""
     parsed = codes.parse(code)
     if parsed is None:
         return None, {}
     seconds = settings.VERIFY_CACHE_SECONDS
     extra: dict = {}
     if seconds:
-        extra = cache.get_many([_cache_key(parsed), *extra_keys])
+        if fetched is None:
+            fetched = cache.get_many(verification_keys(parsed, extra_keys))
+        extra = dict(fetched)
         answer = extra.pop(_cache_key(parsed), None)
         if answer is not None:
             return answer, extra

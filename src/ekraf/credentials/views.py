@@ -77,6 +77,10 @@ def _public_page(request, template: str, context: dict, status: int = 200) -> Ht
 def _limited(request) -> HttpResponse | None:
     if ratelimit.allow(request, "verify"):
         return None
+    return _limited_page(request)
+
+
+def _limited_page(request) -> HttpResponse:
     response = _public_page(request, "credentials/verify_limited.html", {}, status=429)
     response["Retry-After"] = "60"
     return response
@@ -98,14 +102,17 @@ def verify_code(request, code):
     The status is in the key, so a revocation (which replaces the cached answer) never serves
     the old page; the HTML keys of both statuses come in the answer's own round trip.
     """
-    limited = _limited(request)
-    if limited:
-        return limited
     language = _language(request)
     parsed = codes.parse(code)  # a mistyped code is refused before any cache or query
     keys_ = {status: _page_key(parsed or "", status, language) for status in ("valid", "revoked")}
+    wanted = selectors.verification_keys(parsed, keys_.values()) if parsed else []
+    allowed, fetched = ratelimit.allow_and_fetch(request, "verify", wanted)
+    if not allowed:
+        return _limited_page(request)
     result, pages = (
-        selectors.verification_and(parsed, tuple(keys_.values())) if parsed else (None, {})
+        selectors.verification_and(parsed, tuple(keys_.values()), fetched=fetched)
+        if parsed
+        else (None, {})
     )
     if result is None:
         context = {"result": None, "code": code}
