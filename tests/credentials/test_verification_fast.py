@@ -280,7 +280,7 @@ def test_rate_limit_on_redis_counts_in_one_key_with_an_expiry(client, cert, sett
     assert int(on_redis.get(keys[0])) == 5
     # The same client object serves every call of this process.
     rl = caches["ratelimit"]
-    assert ratelimit._redis_client(rl) is ratelimit._redis_client(rl)
+    assert rl._cache.get_client(write=True) is rl._cache.get_client(write=True)
 
 
 @pytest.mark.redis
