@@ -2,6 +2,7 @@
 deploy check, with Redis for cache/sessions/queue and S3 for files, and the right worker."""
 
 import json
+import os
 import subprocess
 
 import pytest
@@ -64,6 +65,7 @@ print(json.dumps({
     "db_engine": settings.DATABASES["default"]["ENGINE"],
     "db_health": settings.DATABASES["default"].get("CONN_HEALTH_CHECKS"),
     "apps": settings.INSTALLED_APPS,
+    "verify_cache": settings.VERIFY_CACHE_SECONDS,
 }))
 """
 
@@ -90,6 +92,27 @@ def test_production_environment_selects_postgres_redis_and_s3(tmp_path):
     assert shown["https"] is True
     assert shown["hsts"] >= 31536000
     assert shown["proxy_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert shown["verify_cache"] == 600  # verification answers cached in Redis
+
+
+def test_embedded_setup_caches_no_verification_answers(tmp_path):
+    """Without Redis the default cache is the database: a cached answer would cost the query
+    it saves, so EKRAF_VERIFY_CACHE_SECONDS defaults to 0 there."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("EKRAF_") and key not in ("DATABASE_URL", "REDIS_URL")
+    }
+    env.update(DJANGO_SETTINGS_MODULE="ekraf.settings", EKRAF_VAR_DIR=str(tmp_path))
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.VERIFY_CACHE_SECONDS, settings.CACHES['default']['BACKEND'])"
+    )
+    result = subprocess.run(
+        [PYTHON, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "django.core.cache.backends.db.DatabaseCache"]
 
 
 def test_worker_command_follows_the_task_backend(settings):
