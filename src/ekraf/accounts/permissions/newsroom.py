@@ -1,0 +1,3 @@
+"""Citizen reporters' stories and the editorial desk."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Pathways and the talent directory."""
+
+from __future__ import annotations
