@@ -1,8 +1,10 @@
 """Every translatable string in src/ekraf has an English translation, without system gettext.
 
-The source strings are Indonesian; English lives in src/ekraf/locale/en/LC_MESSAGES/django.po.
-`make messages` regenerates that file with Django's makemessages (needs GNU gettext, dev only);
-this test does its own extraction so that it runs anywhere the suite runs:
+The source strings are Indonesian; English lives in src/ekraf/locale/en/LC_MESSAGES/django.po,
+and, for an app that has its own `locale/` folder (talent, programs, spaces, newsroom…), in
+src/ekraf/<app>/locale/en/LC_MESSAGES/django.po — the catalogue nearest to the file, as
+makemessages assigns it. `make messages` regenerates them with Django's makemessages (needs GNU
+gettext, dev only); this test does its own extraction so that it runs anywhere the suite runs:
 
 - Python files through `ast`: calls to _, gettext, gettext_lazy, gettext_noop, ngettext(_lazy),
   pgettext(_lazy), npgettext(_lazy) with literal string arguments (implicit concatenation is
@@ -30,6 +32,22 @@ import ekraf
 
 SRC = Path(ekraf.__file__).resolve().parent
 PO_PATH = SRC / "locale" / "en" / "LC_MESSAGES" / "django.po"
+PO_RELATIVE = Path("locale") / "en" / "LC_MESSAGES" / "django.po"
+
+
+def catalogue_path(source: Path, root=SRC) -> Path:
+    """The catalogue a source file's messages belong in: the nearest locale/ folder above it
+    (an app's own, else the package's), the rule makemessages follows."""
+    folder = source.parent
+    while True:
+        candidate = folder / PO_RELATIVE
+        if candidate.exists() or folder == root or root not in folder.parents:
+            return candidate if candidate.exists() else root / PO_RELATIVE
+        folder = folder.parent
+
+
+def catalogue_paths(root=SRC) -> list[Path]:
+    return sorted(root.rglob("locale/en/LC_MESSAGES/django.po"))
 TEMPLATE_SUFFIXES = {".html", ".txt"}  # makemessages' defaults for the "django" domain
 
 # Function name -> the roles of its leading positional arguments.
@@ -136,11 +154,13 @@ def template_messages(path, root=SRC):
     return found
 
 
-def extract(root=SRC):
-    """All messages of the project: {(context, msgid): (plural, [where, …])}, plus the calls
-    whose message is not a literal."""
+def extract(root=SRC, *, catalogue: Path | None = None):
+    """All messages of the project (or of the files whose catalogue is `catalogue`):
+    {(context, msgid): (plural, [where, …])}, plus the calls whose message is not a literal."""
     messages, dynamic = {}, []
     for path in source_files(root):
+        if catalogue is not None and catalogue_path(path, root) != catalogue:
+            continue
         if path.suffix == ".py":
             found, bad = python_messages(path, root)
             dynamic += bad
@@ -170,6 +190,11 @@ def placeholders(text):
 @pytest.fixture(scope="module")
 def catalogue():
     return polib.pofile(str(PO_PATH), wrapwidth=0)
+
+
+@pytest.fixture(scope="module")
+def catalogues():
+    return {path: polib.pofile(str(path), wrapwidth=0) for path in catalogue_paths()}
 
 
 @pytest.fixture(scope="module")
@@ -228,14 +253,30 @@ def test_no_message_is_built_before_translation(source_messages):
     assert source_messages[1] == []
 
 
-def test_catalogue_header_is_english_with_two_plural_forms(catalogue):
-    assert catalogue.metadata["Language"] == "en"
-    assert catalogue.metadata["Plural-Forms"].startswith("nplurals=2;")
-    assert not catalogue.metadata_is_fuzzy
+def test_catalogue_header_is_english_with_two_plural_forms(catalogues):
+    assert PO_PATH in catalogues
+    for catalogue in catalogues.values():
+        assert catalogue.metadata["Language"] == "en"
+        assert catalogue.metadata["Plural-Forms"].startswith("nplurals=2;")
+        assert not catalogue.metadata_is_fuzzy
 
 
-def test_every_source_string_has_an_english_translation(catalogue, source_messages):
-    messages, _dynamic = source_messages
+def test_a_file_belongs_to_the_nearest_catalogue(tmp_path):
+    app_po = tmp_path / "app" / PO_RELATIVE
+    app_po.parent.mkdir(parents=True)
+    app_po.write_text("")
+    (tmp_path / PO_RELATIVE).parent.mkdir(parents=True)
+    (tmp_path / PO_RELATIVE).write_text("")
+    assert catalogue_path(tmp_path / "app" / "templates" / "app" / "x.html", tmp_path) == app_po
+    assert catalogue_path(tmp_path / "other" / "views.py", tmp_path) == tmp_path / PO_RELATIVE
+
+
+@pytest.mark.parametrize(
+    "po_path", catalogue_paths(), ids=lambda p: str(p.relative_to(SRC).parents[3] or "ekraf")
+)
+def test_every_source_string_has_an_english_translation(catalogues, po_path):
+    messages, _dynamic = extract(catalogue=po_path)
+    catalogue = catalogues[po_path]
     entries = {(e.msgctxt, e.msgid): e for e in catalogue if not e.obsolete}
     problems = []
     for (context, msgid), (plural, where) in sorted(messages.items(), key=str):
@@ -261,7 +302,7 @@ def test_every_source_string_has_an_english_translation(catalogue, source_messag
             if placeholders(source) != placeholders(form):
                 problems.append(f"placeholders {label}: {placeholders(source)} vs {form!r}")
     assert not problems, (
-        f"{len(problems)} English translation problem(s) in {PO_PATH.relative_to(SRC.parent)} "
+        f"{len(problems)} English translation problem(s) in {po_path.relative_to(SRC.parent)} "
         "(run `make messages` on a machine with gettext, then translate):\n  "
         + "\n  ".join(problems)
     )

@@ -98,6 +98,10 @@ def _mount() -> None:
     from ekraf.core.api import router as core_router
     from ekraf.creators.api import router as creators_router
     from ekraf.credentials.api import router as credentials_router
+    from ekraf.newsroom.api import router as newsroom_router
+    from ekraf.programs.api import router as programs_router
+    from ekraf.spaces.api import router as spaces_router
+    from ekraf.talent.api import router as talent_router
     from ekraf.trainings.api import router as trainings_router
 
     api.add_router("", core_router)
@@ -105,6 +109,10 @@ def _mount() -> None:
     api.add_router("", creators_router)
     api.add_router("", trainings_router)
     api.add_router("", credentials_router)
+    api.add_router("", talent_router)
+    api.add_router("", programs_router)
+    api.add_router("", spaces_router)
+    api.add_router("", newsroom_router)
 
 
 _mount()
