@@ -110,6 +110,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ekraf.core.middleware.RequestIdMiddleware",
+    "ekraf.core.uploads.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -201,6 +202,14 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The application's own limit on a request body, whatever a proxy in front allows: declared
+# lengths above it get 413 before anything is read, streamed ones stop at it (core.uploads).
+MAX_REQUEST_BYTES = int(env("EKRAF_MAX_REQUEST_MB", "32")) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "ekraf.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 S3_BUCKET = env("EKRAF_S3_BUCKET")
 if S3_BUCKET:
