@@ -80,7 +80,6 @@ class AccessibilityChecker:
         self.browser = browser
         self.documents: dict[str, _Document] = {}
         self.pages: dict = {}
-        self.replayed: list = []  # pages of contexts with JavaScript disabled
         self.checked_urls: list[str] = []
         self.found: list[tuple[str, dict]] = []  # (page URL, axe violation)
         self.errors: list[str] = []
