@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -243,20 +243,9 @@ def staff_export(request, fmt):
         raise PermissionDenied
     filters = selectors.CreatorFilters.from_query(request.GET)
     queryset = selectors.search_creators(filters, viewer=request.user)
-    stamp = timezone.localdate().isoformat()
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            exports.csv_stream(queryset, request.user), content_type="text/csv"
-        )
-        response["Content-Disposition"] = f'attachment; filename="pelaku-ekraf-{stamp}.csv"'
-        return response
-    if fmt == "xlsx":
-        return FileResponse(
-            exports.xlsx_file(queryset, request.user),
-            as_attachment=True,
-            filename=f"pelaku-ekraf-{stamp}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+    if fmt in ("csv", "xlsx"):
+        stamp = timezone.localdate().isoformat()
+        return exports.response(fmt, queryset, request.user, f"pelaku-ekraf-{stamp}")
     raise Http404
 
 
