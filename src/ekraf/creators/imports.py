@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from ekraf.accounts import permissions
 from ekraf.accounts.models import Role, RoleGrant, User
 from ekraf.accounts.services import normalise_email
-from ekraf.core import spreadsheets
+from ekraf.core import spreadsheets, validation
 from ekraf.core.errors import Conflict, DomainError, NotFound
 from ekraf.core.models import Region, Subsector
 from ekraf.core.services import audit
@@ -343,7 +343,13 @@ def check_row(line: int, cells: list, mapping: dict[str, int], headers: list[str
     def bad(name: str, message: str):
         problems.append(Problem(line, column(name), message))
 
+    def check_text(name: str, value: str, multiline: bool = False):
+        message = validation.problem(value, multiline=multiline)
+        if message:
+            bad(name, message)
+
     full_name = services.plain_text(str(get("full_name")), 150)
+    check_text("full_name", full_name)
     if not full_name:
         bad("full_name", _("Nama lengkap kosong."))
     email = normalise_email(str(get("email")))
@@ -355,6 +361,7 @@ def check_row(line: int, cells: list, mapping: dict[str, int], headers: list[str
         bad("email", _("Email tidak sah: %(v)s") % {"v": email})
     row = RowData(line=line, full_name=full_name, email=email)
     row.display_name = services.plain_text(str(get("display_name")), 80)
+    check_text("display_name", row.display_name)
 
     raw_phone = get("phone")
     if raw_phone not in ("", None):
@@ -403,6 +410,9 @@ def check_row(line: int, cells: list, mapping: dict[str, int], headers: list[str
     row.skills = services.parse_skills(str(get("skills")))[: services.MAX_SKILLS]
     row.skills = [s[:60] for s in row.skills]
     row.bio = services.plain_text(str(get("bio")), 600)
+    check_text("bio", row.bio, multiline=True)
+    for skill in row.skills:
+        check_text("skills", skill)
 
     raw_pathways = _norm(get("pathways"))
     if raw_pathways:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from ekraf.accounts import permissions
 from ekraf.accounts import services as account_services
 from ekraf.accounts.models import User
-from ekraf.core import uploads
+from ekraf.core import uploads, validation
 from ekraf.core.errors import Conflict, DomainError, NotAllowed
 from ekraf.core.models import Region, Subsector
 from ekraf.core.services import audit
@@ -308,8 +308,15 @@ def clean_profile(profile: CreatorProfile, data: ProfileInput) -> CleanProfile:
     def err(name, message):
         errors.setdefault(name, []).append(message)
 
+    def check_text(name, value, multiline=False):
+        # Line breaks, control and bidi characters (a right-to-left override), as every app.
+        message = validation.problem(value, multiline=multiline)
+        if message:
+            err(name, message)
+
     if data.full_name is not None:
         name = plain_text(data.full_name)
+        check_text("full_name", name)
         if not name:
             err("full_name", _("Nama lengkap wajib diisi."))
         elif len(name) > 150:
@@ -317,6 +324,7 @@ def clean_profile(profile: CreatorProfile, data: ProfileInput) -> CleanProfile:
         values["full_name"] = name
     if data.display_name is not None:
         display = plain_text(data.display_name)
+        check_text("display_name", display)
         if len(display) > 80:
             err("display_name", _("Nama tampilan paling banyak 80 karakter."))
         values["display_name"] = display
@@ -330,6 +338,7 @@ def clean_profile(profile: CreatorProfile, data: ProfileInput) -> CleanProfile:
         values["kelurahan"] = _resolve_kelurahan(data.kelurahan, errors)
     if data.bio is not None:
         bio = plain_text(data.bio)
+        check_text("bio", bio, multiline=True)
         if len(bio) > 600:
             err("bio", _("Bio paling banyak 600 karakter (sekarang %(n)d).") % {"n": len(bio)})
         values["bio"] = bio
@@ -345,6 +354,8 @@ def clean_profile(profile: CreatorProfile, data: ProfileInput) -> CleanProfile:
     skills = None
     if data.skills is not None:
         skills = parse_skills(data.skills)
+        for skill in skills:
+            check_text("skills", skill)
         if len(skills) > MAX_SKILLS:
             err("skills", _("Paling banyak %(n)d keterampilan.") % {"n": MAX_SKILLS})
         if any(len(s) > 60 for s in skills):

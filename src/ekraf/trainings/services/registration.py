@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekraf.accounts import permissions
+from ekraf.core import validation
 from ekraf.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from ekraf.core.models import City, Region
 from ekraf.core.services import audit
@@ -176,7 +177,9 @@ def registration_refusal(
 
 
 def _clean_applicant(applicant: Applicant) -> Applicant:
-    applicant.full_name = " ".join((applicant.full_name or "").split())
+    applicant.full_name = " ".join(
+        validation.line(applicant.full_name, field="full_name", max_length=150).split()
+    )
     if not applicant.full_name:
         raise DomainError(_("Nama lengkap wajib diisi."), field="full_name")
     applicant.phone = normalise_phone(applicant.phone)
@@ -192,8 +195,10 @@ def _clean_applicant(applicant: Applicant) -> Applicant:
         raise DomainError(_("Tahun lahir tidak masuk akal."), field="birth_year")
     if applicant.kelurahan is not None and applicant.kelurahan.level != Region.Level.VILLAGE:
         raise DomainError(_("Pilih kelurahan."), field="kelurahan")
-    applicant.origin = (applicant.origin or "").strip()[:150]
-    applicant.motivation = (applicant.motivation or "").strip()[:2000]
+    applicant.origin = validation.line(applicant.origin, field="origin", max_length=150)
+    applicant.motivation = validation.text(
+        applicant.motivation, field="motivation", max_length=2000
+    )
     return applicant
 
 
@@ -394,7 +399,7 @@ def cancel_registration(
         held_seat = registration.status in Registration.HOLDS_SEAT
         registration.status = Status.CANCELLED
         registration.cancelled_at = now
-        registration.cancel_reason = (reason or "").strip()[:200] or (
+        registration.cancel_reason = validation.line(reason, field="reason")[:200] or (
             _("Dibatalkan oleh penyelenggara") if by_organiser else _("Dibatalkan oleh peserta")
         )
         registration.offer_expires_at = None
