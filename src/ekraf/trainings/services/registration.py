@@ -68,9 +68,25 @@ def creator_profile_of(user):
     return None if profile.deleted_at else profile
 
 
-def applicant_defaults(user) -> dict:
+def applicant_defaults(user, *, viewer=None) -> dict:
     """Initial values for the registration form: the creator profile, else the person's last
-    registration, else the account."""
+    registration, else the account.
+
+    When someone else fills the form for the person (`viewer`, an organiser registering them),
+    only what the registry shows that viewer: the profile's name, gender, birth year and
+    kelurahan, and its phone and e-mail only where permissions.can_see_creator_contact allows —
+    never what the person told another training.
+    """
+    profile = creator_profile_of(user)
+    if viewer is not None and viewer.pk != user.pk:
+        data = {"full_name": (profile.full_name if profile else "") or user.display_name}
+        if profile is not None:
+            for name in ("gender", "birth_year", "kelurahan"):
+                if getattr(profile, name):
+                    data[name] = getattr(profile, name)
+            if permissions.can_see_creator_contact(viewer, profile):
+                data.update(email=user.email, phone=profile.phone)
+        return data
     data = {"full_name": user.display_name, "email": user.email}
     last = Registration.objects.filter(user=user).order_by("-created_at").first()
     if last is not None:
@@ -83,7 +99,6 @@ def applicant_defaults(user) -> dict:
             origin=last.origin,
             audience=last.audience or Registration.Audience.PUBLIC,
         )
-    profile = creator_profile_of(user)
     if profile is not None:
         for name in ("full_name", "phone", "gender", "birth_year", "kelurahan"):
             value = getattr(profile, name)
@@ -235,6 +250,11 @@ def register(
     if refusal:
         raise Conflict(refusal, code="registration_closed")
     applicant = _clean_applicant(applicant)
+    if by_organiser and not permissions.can_see_creator_contact(actor, creator_profile_of(user)):
+        # Registering someone copies only what the organiser may see: a contact the person
+        # withheld from the registry is not handed over by putting them in a training. They
+        # are still told, through their account's address (the outbox falls back to it).
+        applicant.email = applicant.phone = ""
     year = _training_year(first_start)
     categories = list(training.categories.all())
     if category is not None:
@@ -264,7 +284,7 @@ def register(
         category=category,
         user=user,
         full_name=applicant.full_name,
-        email=applicant.email or user.email,
+        email=applicant.email or ("" if by_organiser else user.email),
         phone=applicant.phone,
         gender=applicant.gender,
         birth_year=applicant.birth_year,
