@@ -48,6 +48,8 @@ def catalogue_path(source: Path, root=SRC) -> Path:
 
 def catalogue_paths(root=SRC) -> list[Path]:
     return sorted(root.rglob("locale/en/LC_MESSAGES/django.po"))
+
+
 TEMPLATE_SUFFIXES = {".html", ".txt"}  # makemessages' defaults for the "django" domain
 
 # Function name -> the roles of its leading positional arguments.

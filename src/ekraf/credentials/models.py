@@ -266,6 +266,9 @@ class Certificate(models.Model):
         IssuanceJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="certificates"
     )
     pdf = models.CharField(max_length=200, blank=True)
+    # When the certificate of the PDF's latest timestamp ends: before then the periodic job
+    # adds the next archive timestamp (PAdES B-LTA, archive.py). Empty: no timestamp to keep.
+    pdf_timestamped_until = models.DateTimeField(null=True, blank=True)
     # Open Badges: revocation slot, salt for the hashed recipient identity, credential id.
     status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="+")
     status_index = models.PositiveIntegerField()
@@ -294,7 +297,10 @@ class Certificate(models.Model):
                 name="certificate_revocation_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["holder", "issued_at"])]
+        indexes = [
+            models.Index(fields=["holder", "issued_at"]),
+            models.Index(fields=["pdf_timestamped_until"], name="certificate_archive_due"),
+        ]
 
     def __str__(self):
         return f"{self.number} · {self.holder_name}"

@@ -366,12 +366,17 @@ def store_pdf(cert: Certificate, printed: TrainingPrint | None = None) -> str:
     """Draw, sign and store the PDF unless it exists; record its name. Idempotent."""
     if cert.pdf:
         return cert.pdf
-    name = default_storage.save(pdf_storage_name(cert), ContentFile(draw_pdf(cert, printed)))
-    if Certificate.objects.filter(pk=cert.pk, pdf="").update(pdf=name) == 0:
+    data = draw_pdf(cert, printed)
+    until = signing.timestamped_until(data)
+    name = default_storage.save(pdf_storage_name(cert), ContentFile(data))
+    stored = Certificate.objects.filter(pk=cert.pk, pdf="").update(
+        pdf=name, pdf_timestamped_until=until
+    )
+    if stored == 0:
         default_storage.delete(name)  # another run stored it first
-        cert.refresh_from_db(fields=["pdf"])
+        cert.refresh_from_db(fields=["pdf", "pdf_timestamped_until"])
         return cert.pdf
-    cert.pdf = name
+    cert.pdf, cert.pdf_timestamped_until = name, until
     return name
 
 

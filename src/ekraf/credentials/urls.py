@@ -10,6 +10,8 @@ urlpatterns = [
     path("verifikasi/<str:code>", views.verify_code, name="verify_code"),
     path("v/<str:token>", views.verify_token, name="verify_token"),
     path(".well-known/jwks.json", views.jwks, name="jwks"),
+    path("pki/ca.crl", views.pki_crl, name="pki_crl"),
+    path("pki/ca.pem", views.pki_ca, name="pki_ca"),
     path("openbadges/issuers/<slug:agency_code>", views.ob_issuer, name="ob_issuer"),
     path(
         "openbadges/status/<slug:agency_code>/<int:number>",

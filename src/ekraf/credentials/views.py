@@ -180,6 +180,33 @@ def jwks(request):
     return response
 
 
+def pki_crl(request):
+    """The local CA's current revocation list: where PDF validators check, years from now, that
+    the timestamping certificate of a certificate's latest archive timestamp is not revoked."""
+    body = keys.local_crl()
+    if body is None:
+        raise Http404
+    return _public_document(body, "application/pkix-crl", max_age=3600)
+
+
+def pki_ca(request):
+    """The local CA's certificate, for whoever wants their PDF reader to trust it."""
+    cert = keys.local_ca_certificate()
+    if cert is None:
+        raise Http404
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return _public_document(cert.public_bytes(Encoding.PEM), "application/x-pem-file", 86400)
+
+
+def _public_document(body, content_type: str, max_age: int = 300) -> HttpResponse:
+    """A public read-only document browser-based verifiers may fetch from any origin."""
+    response = HttpResponse(body, content_type=content_type)
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 # --- Open Badges documents ------------------------------------------------------------------------
 
 
