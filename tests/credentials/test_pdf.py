@@ -82,15 +82,12 @@ def test_the_qr_scans_at_150_dpi_and_leads_to_valid(certificate, client):
     found = zxingcpp.read_barcodes(image)
     assert len(found) == 1 and found[0].format == zxingcpp.BarcodeFormat.QRCode
     url = found[0].text
-    assert url.startswith(settings.BASE_URL + "/v/")
-    response = client.get(url.removeprefix(settings.BASE_URL))
+    assert url.startswith(settings.BASE_URL.upper() + "/V/")
+    response = client.get(url.removeprefix(settings.BASE_URL.upper()))
     body = response.content.decode()
     assert response.status_code == 200
     assert "ASLI dan berlaku" in body and certificate.number in body
-    assert int(found[0].symbology_identifier[-1]) >= 0
-    import segno
-
-    assert segno.make(url, error="m", boost_error=False).version <= 15
+    assert int(found[0].extra["Version"]) <= 10 and found[0].ec_level == "Q"
 
 
 def trust_local_ca() -> ValidationContext:

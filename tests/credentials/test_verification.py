@@ -25,13 +25,26 @@ def issued(diskominfo):
     return list(Certificate.objects.order_by("sequence"))
 
 
-def qr_token(cert) -> str:
+def qr_path(cert) -> str:
+    """The path of the certificate's QR URL (``/V/<digits>``, a COSE token)."""
     url, _qr = tokens.qr_for(
         tokens.QrClaims(
             cert.code, cert.holder_name, cert.training_title, cert.agency_short_name, "2024-01-25"
         )
     )
-    return url.rsplit("/", 1)[1]
+    return "/V/" + url.rsplit("/", 1)[1]
+
+
+def jws_token(cert) -> str:
+    """A QR token as printed before issue 14: a compact JWS of the claims in JSON."""
+    claims = {
+        "c": cert.code,
+        "n": cert.holder_name,
+        "t": cert.training_title,
+        "a": cert.agency_short_name,
+        "d": "2024-01-25",
+    }
+    return tokens.sign_compact(json.dumps(claims, separators=(",", ":")).encode())
 
 
 def test_valid_code_shows_every_printed_field(client, issued):
@@ -76,8 +89,10 @@ def test_revoked_shows_when_and_why_everywhere(client, issued, organiser):
     services.revoke_certificate(organiser, cert.code, "Nama peserta keliru")
     page = client.get(f"/verifikasi/{cert.code}").content.decode()
     assert "DICABUT" in page and "Nama peserta keliru" in page
-    via_qr = client.get(f"/v/{qr_token(cert)}").content.decode()
+    via_qr = client.get(qr_path(cert)).content.decode()
     assert "DICABUT" in via_qr and "Nama peserta keliru" in via_qr
+    via_old_qr = client.get(f"/v/{jws_token(cert)}").content.decode()
+    assert "DICABUT" in via_old_qr
     api = client.get(f"/api/v1/certificates/{cert.code}").json()
     assert api["status"] == "revoked" and api["revoked_reason"] == "Nama peserta keliru"
     assert api["revoked_at"]
@@ -111,9 +126,9 @@ def test_verification_query_counts_are_constant(
         assert client.get(f"/verifikasi/{cert.code}").status_code == 200
     with django_assert_num_queries(1):
         assert client.get(f"/api/v1/certificates/{cert.code}").status_code == 200
-    token = qr_token(cert)
+    path = qr_path(cert)
     with django_assert_num_queries(1):
-        assert client.get(f"/v/{token}").status_code == 200
+        assert client.get(path).status_code == 200
 
 
 def test_verification_is_rate_limited(client, issued, settings):
@@ -178,9 +193,9 @@ def served_jwks(client) -> jwk.JWKSet:
     return jwk.JWKSet.from_json(response.content)
 
 
-def test_qr_token_verifies_offline_with_jwcrypto_and_the_jwks(client, issued):
+def test_printed_jws_token_verifies_offline_with_jwcrypto_and_the_jwks(client, issued):
     cert = issued[0]
-    token = qr_token(cert)
+    token = jws_token(cert)
     keyset = served_jwks(client)
     checked = jws.JWS()
     checked.deserialize(token)
@@ -199,7 +214,7 @@ def test_qr_token_verifies_offline_with_jwcrypto_and_the_jwks(client, issued):
 
 
 def test_altered_token_is_rejected(client, issued):
-    token = qr_token(issued[0])
+    token = jws_token(issued[0])
     header, payload, signature = token.split(".")
     claims = json.loads(multibase.b64url_decode(payload))
     claims["n"] = "Orang Lain"
@@ -233,16 +248,17 @@ def test_token_signed_by_an_unknown_key_is_rejected(client, issued):
 
 
 def test_rotation_keeps_old_tokens_valid_and_old_keys_published(client, issued):
-    old_token = qr_token(issued[0])
+    old_path, old_jws = qr_path(issued[0]), jws_token(issued[0])
     old_kid = keys.keyring().active.kid
     new_kid = keys.add_ed25519_key()
     assert new_kid != old_kid
     kids = {k["kid"] for k in client.get("/.well-known/jwks.json").json()["keys"]}
     assert kids == {old_kid, new_kid}
-    assert client.get(f"/v/{old_token}").status_code == 200
-    new_token = qr_token(issued[0])
-    assert json.loads(multibase.b64url_decode(new_token.split(".")[0]))["kid"] == new_kid
-    assert client.get(f"/v/{new_token}").status_code == 200
+    assert client.get(old_path).status_code == 200
+    assert client.get(f"/v/{old_jws}").status_code == 200
+    new_path = qr_path(issued[0])
+    assert tokens.read_cose_token(new_path.rsplit("/", 1)[1])["kid"] == new_kid
+    assert client.get(new_path).status_code == 200
 
 
 def test_the_verification_form_is_linked_in_the_navigation(client, city):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("verifikasi", views.verify_form, name="verify"),
     path("verifikasi/", views.verify_form),
     path("verifikasi/<str:code>", views.verify_code, name="verify_code"),
+    path("V/<str:digits>", views.verify_qr, name="verify_qr"),
     path("v/<str:token>", views.verify_token, name="verify_token"),
     path(".well-known/jwks.json", views.jwks, name="jwks"),
     path("pki/ca.crl", views.pki_crl, name="pki_crl"),

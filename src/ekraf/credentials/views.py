@@ -149,13 +149,23 @@ def _static_fingerprint() -> str:
     return hashlib.sha256(names.encode()).hexdigest()[:8]
 
 
+def verify_qr(request, digits):
+    """The QR's URL (``/V/<digits>``, a COSE token): the signature is checked here too, then
+    revocation is added."""
+    return _verify_signed(request, tokens.read_cose_token, digits)
+
+
 def verify_token(request, token):
-    """The QR's URL: the signature is checked here too, then revocation is added."""
+    """The URL of QR codes printed before issue 14 (``/v/<JWS>``): they keep verifying."""
+    return _verify_signed(request, tokens.read_qr_token, token)
+
+
+def _verify_signed(request, read, token):
     limited = _limited(request)
     if limited:
         return limited
     try:
-        claims = tokens.read_qr_token(token)
+        claims = read(token)
     except keys.KeysMissing:
         claims = None
     if claims is None:
