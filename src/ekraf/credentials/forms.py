@@ -25,6 +25,20 @@ class VerifyForm(StyledForm):
         return code
 
 
+class HolderDidForm(StyledForm):
+    did = forms.CharField(
+        label=_("DID dompet digital Anda (opsional)"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Bila dompet Anda (misalnya Learner Credential Wallet) memberi DID, tempel di sini: "
+            "kredensial Open Badges Anda akan menyebut DID itu sebagai pemegangnya. Kosongkan "
+            "untuk menghapusnya."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
 class RevokeForm(StyledForm):
     reason = forms.CharField(
         label=_("Alasan pencabutan"),

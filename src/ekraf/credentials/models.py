@@ -275,6 +275,11 @@ class Certificate(models.Model):
     identity_salt = models.CharField(max_length=32)
     recipient_hash = models.CharField(max_length=80)
     credential_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The Open Badges credential, signed once (at issuance, or when the holder binds a DID) and
+    # served as stored: the storage name of the .json; the .jwt sits beside it.
+    openbadge = models.CharField(max_length=200, blank=True)
+    # The holder's DID, when they gave one in their wallet: the credential subject's id.
+    holder_did = models.CharField(_("DID pemegang"), max_length=300, blank=True)
     revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
     revoked_reason = models.CharField(_("alasan pencabutan"), max_length=300, blank=True)
     revoked_by = models.ForeignKey(

@@ -150,6 +150,37 @@ def certificate_with_relations(code: str) -> Certificate | None:
     return found[0] if found else None
 
 
+def latest_certificate(training: Training) -> Certificate | None:
+    """The training's latest certificate, with what its Open Badges achievement needs."""
+    return (
+        Certificate.objects.filter(training=training)
+        .only(
+            "kind",
+            "training_title",
+            "training_kind",
+            "agency_name",
+            "agency_short_name",
+            "hours",
+            "starts_on",
+            "ends_on",
+            "place",
+        )
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+
+
+def holder_did(user) -> str:
+    """The DID the holder bound to their credentials (the same on all of them), or ''."""
+    return (
+        Certificate.objects.filter(holder=user)
+        .exclude(holder_did="")
+        .values_list("holder_did", flat=True)
+        .first()
+        or ""
+    )
+
+
 def wallet(user):
     return Certificate.objects.filter(holder=user).order_by("-issued_at")
 

@@ -68,14 +68,13 @@ def _private_d(key: keys.SigningKey) -> str:
     return multibase.b64url(raw)
 
 
-def sign_compact(payload: bytes, *, typ: str | None = None, cty: str | None = None) -> str:
-    """A compact JWS over `payload` with the active Ed25519 key."""
+def sign_compact(payload: bytes, *, typ: str | None = None, kid: str | None = None) -> str:
+    """A compact JWS over `payload` with the active Ed25519 key; `kid` replaces the key id in
+    the header (a URL that dereferences to the key)."""
     key = keys.keyring().active
-    header = {"alg": ALG, "kid": key.kid}
+    header = {"alg": ALG, "kid": kid or key.kid}
     if typ:
         header["typ"] = typ
-    if cty:
-        header["cty"] = cty
     return jws.serialize_compact(header, payload, _okp(key), algorithms=[ALG])
 
 

@@ -14,12 +14,23 @@ urlpatterns = [
     path("pki/ca.crl", views.pki_crl, name="pki_crl"),
     path("pki/ca.pem", views.pki_ca, name="pki_ca"),
     path("openbadges/issuers/<slug:agency_code>", views.ob_issuer, name="ob_issuer"),
+    path("openbadges/issuers/<slug:agency_code>/keys/<slug:kid>", views.ob_key, name="ob_key"),
+    path(
+        "openbadges/issuers/<slug:agency_code>/keys/<slug:kid>/jwk",
+        views.ob_key_jwk,
+        name="ob_key_jwk",
+    ),
     path(
         "openbadges/status/<slug:agency_code>/<int:number>",
         views.ob_status_list,
         name="ob_status_list",
     ),
     path("openbadges/achievements/<str:public_id>", views.ob_achievement, name="ob_achievement"),
+    path(
+        "openbadges/achievements/<str:public_id>/image.svg",
+        views.ob_achievement_image,
+        name="ob_achievement_image",
+    ),
     # The holder's wallet and referrals.
     path("sertifikat-saya/", views.wallet, name="wallet"),
     path("sertifikat-saya/<str:code>/pdf", views.certificate_pdf, name="certificate_pdf"),

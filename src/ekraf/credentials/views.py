@@ -31,6 +31,7 @@ from ekraf.trainings.models import Training
 
 from . import codes, keys, openbadges, ratelimit, selectors, services, tokens
 from .forms import (
+    HolderDidForm,
     ReferralForm,
     ReferralUpdateForm,
     RevokeForm,
@@ -221,11 +222,7 @@ def _public_document(body, content_type: str, max_age: int = 300) -> HttpRespons
 
 
 def _json_ld(data: dict, content_type: str = "application/ld+json") -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type=content_type
-    )
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _public_document(json.dumps(data, ensure_ascii=False, indent=2), content_type)
 
 
 def ob_issuer(request, agency_code):
@@ -238,11 +235,53 @@ def ob_issuer(request, agency_code):
         raise Http404 from exc
 
 
-def ob_achievement(request, public_id):
+def _public_training(public_id) -> Training:
     training = Training.objects.filter(public_id=public_id).select_related("agency").first()
     if training is None or training.status == Training.Status.DRAFT:
         raise Http404
-    return _json_ld(openbadges.achievement(training))
+    return training
+
+
+def ob_achievement(request, public_id):
+    """The achievement its credentials embed: from the latest certificate's printed fields (the
+    same object, byte for byte), or from the training before any is issued."""
+    training = _public_training(public_id)
+    printed = selectors.latest_certificate(training) or services.TrainingPrint.of(training)
+    return _json_ld(openbadges.hosted_achievement(training, printed))
+
+
+def ob_achievement_image(request, public_id):
+    training = _public_training(public_id)
+    svg = openbadges.achievement_svg(training, current_city())
+    return _public_document(svg, "image/svg+xml", max_age=86400)
+
+
+def _agency_key(agency_code, kid):
+    if not Agency.objects.filter(code=agency_code).exists():
+        raise Http404
+    try:
+        key = keys.keyring().get(kid)
+    except keys.KeysMissing as exc:
+        raise Http404 from exc
+    if key is None:
+        raise Http404
+    return key
+
+
+def ob_key(request, agency_code, kid):
+    """A verification method on its own URL: its Multikey document, naming the issuer profile
+    as controller (what Data Integrity verifiers dereference)."""
+    key = _agency_key(agency_code, kid)
+    return _json_ld(openbadges.multikey_document(agency_code, key))
+
+
+def ob_key_jwk(request, agency_code, kid):
+    """The same key as a JWK: what the Open Badges JWT's ``kid`` dereferences to."""
+    key = _agency_key(agency_code, kid)
+    return _public_document(
+        json.dumps({**key.jwk(), "kid": openbadges.key_jwk_url(agency_code, kid)}),
+        "application/jwk+json",
+    )
 
 
 @never_cache
@@ -283,6 +322,22 @@ def _linkedin_url(cert, verify_url: str) -> str:
 
 @login_required
 def wallet(request):
+    did_form = HolderDidForm(
+        request.POST or None, initial={"did": selectors.holder_did(request.user)}
+    )
+    if request.method == "POST" and did_form.is_valid():
+        try:
+            count = services.bind_holder_did(request.user, did_form.cleaned_data["did"])
+        except DomainError as exc:
+            did_form.add_error("did", exc.message)
+        else:
+            messages.success(
+                request,
+                _("DID disimpan; {count} kredensial Open Badges ditandatangani ulang.").format(
+                    count=count
+                ),
+            )
+            return redirect("credentials:wallet")
     items = []
     for cert in selectors.wallet(request.user):
         verify_url = settings.BASE_URL + reverse("credentials:verify_code", args=[cert.code])
@@ -304,7 +359,7 @@ def wallet(request):
                 "linkedin_url": _linkedin_url(cert, verify_url),
             }
         )
-    return render(request, "credentials/wallet.html", {"items": items})
+    return render(request, "credentials/wallet.html", {"items": items, "did_form": did_form})
 
 
 def _viewable(request, code):
@@ -337,19 +392,22 @@ def certificate_pdf(request, code):
 
 @login_required
 def certificate_openbadge(request, code, fmt):
+    """The credential as signed at issuance: the stored bytes, never signed again here."""
     cert = _viewable(request, code)
     try:
-        if fmt == "jwt":
-            body = openbadges.credential_jwt(cert)
-            content_type, name = openbadges.VC_JWT_MEDIA_TYPE, f"openbadge-{cert.code}.jwt"
-        else:
-            body = json.dumps(openbadges.signed_credential(cert), ensure_ascii=False, indent=2)
-            content_type, name = openbadges.VC_MEDIA_TYPE, f"openbadge-{cert.code}.json"
+        name = services.store_credential(cert)  # only certificates from before issue 14 sign
     except keys.KeysMissing as exc:
         messages.error(request, exc.message)
         return redirect("credentials:wallet")
+    if fmt == "jwt":
+        name = services.jwt_name(name)
+        content_type, filename = openbadges.JWT_MEDIA_TYPE, f"openbadge-{cert.code}.jwt"
+    else:
+        content_type, filename = openbadges.VC_MEDIA_TYPE, f"openbadge-{cert.code}.json"
+    with default_storage.open(name, "rb") as fh:
+        body = fh.read()
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
