@@ -72,10 +72,11 @@ def test_form_redirects_to_the_code_and_refuses_typos_before_lookup(
     assert response.url == f"/verifikasi/{cert.code}"
     typo = cert.code[:3] + ("X" if cert.code[3] != "X" else "Y") + cert.code[4:]
     body = client.get("/verifikasi", {"kode": typo}).content.decode()
-    assert "Kode tidak valid" in body
+    assert "Kode salah ketik" in body
+    assert "Kode tidak valid" in client.get("/verifikasi", {"kode": "ABC"}).content.decode()
     with django_assert_num_queries(0):  # the city is memoised; no certificate lookup
         response = client.get(f"/verifikasi/{typo}")
-    assert response.status_code == 404 and "Tidak ditemukan" in response.content.decode()
+    assert response.status_code == 404 and "salah ketik" in response.content.decode()
 
 
 def test_unknown_code_is_a_plain_not_found(client, issued):
@@ -263,3 +264,43 @@ def test_rotation_keeps_old_tokens_valid_and_old_keys_published(client, issued):
 
 def test_the_verification_form_is_linked_in_the_navigation(client, city):
     assert reverse("credentials:verify") in client.get("/").content.decode()
+
+
+def test_a_mistyped_code_says_so_distinct_from_an_unknown_one(client, issued, organiser):
+    cert = issued[0]
+    swapped = cert.code[1] + cert.code[0] + cert.code[2:]
+    if swapped == cert.code:
+        swapped = cert.code[:5] + cert.code[6] + cert.code[5] + cert.code[7:]
+    page = client.get(f"/verifikasi/{swapped}")
+    assert page.status_code == 404
+    assert "Kode salah ketik — periksa huruf yang mirip" in page.content.decode()
+    api = client.get(f"/api/v1/certificates/{swapped}")
+    assert api.status_code == 404 and api.json()["status"] == "mistyped"
+    unknown = client.get(f"/api/v1/certificates/{codes.new_code()}")
+    assert unknown.status_code == 404 and unknown.json()["status"] == "unknown"
+    assert client.get("/api/v1/certificates/ZZZ").json()["status"] == "unknown"
+    body = client.get(f"/verifikasi/{codes.new_code()}").content.decode()
+    assert "salah ketik" not in body and "Tidak ditemukan" in body
+    form = client.get("/verifikasi", {"kode": swapped}).content.decode()
+    assert "Kode salah ketik" in form
+
+
+def test_public_documents_can_be_read_by_browser_verifiers_anywhere(client, issued, organiser):
+    """Access-Control-Allow-Origin: * on every public read-only document a verifier fetches."""
+    cert = issued[0]
+    services.revoke_certificate(organiser, issued[1].code, "Nama peserta keliru")
+    urls = [
+        f"/api/v1/certificates/{cert.code}",
+        f"/api/v1/certificates/{codes.new_code()}",
+        "/.well-known/jwks.json",
+        "/openbadges/issuers/diskominfo",
+        f"/openbadges/issuers/diskominfo/keys/{keys.keyring().active.kid}",
+        f"/openbadges/issuers/diskominfo/keys/{keys.keyring().active.kid}/jwk",
+        f"/openbadges/status/diskominfo/{cert.status_list.number}",
+        f"/openbadges/achievements/{cert.training.public_id}",
+        f"/openbadges/achievements/{cert.training.public_id}/image.svg",
+        "/pki/ca.crl",
+    ]
+    for url in urls:
+        response = client.get(url, HTTP_ORIGIN="https://verifier.example")
+        assert response["Access-Control-Allow-Origin"] == "*", url

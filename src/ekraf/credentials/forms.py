@@ -18,9 +18,11 @@ class VerifyForm(StyledForm):
 
     def clean_kode(self):
         code = codes.parse(self.cleaned_data["kode"])
+        if code is None and codes.is_mistyped(self.cleaned_data["kode"]):
+            raise forms.ValidationError(_("Kode salah ketik — periksa huruf yang mirip."))
         if code is None:
             raise forms.ValidationError(
-                _("Kode tidak valid. Periksa kembali: mungkin ada huruf yang tertukar.")
+                _("Kode tidak valid: kode verifikasi terdiri dari 13 huruf dan angka.")
             )
         return code
 

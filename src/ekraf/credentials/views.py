@@ -116,7 +116,7 @@ def verify_code(request, code):
         else (None, {})
     )
     if result is None:
-        context = {"result": None, "code": code}
+        context = {"result": None, "code": code, "mistyped": not parsed and codes.is_mistyped(code)}
         return _public_page(request, "credentials/verify_result.html", context, status=404)
     html = pages.get(keys_[result["status"]])
     if html is None:
