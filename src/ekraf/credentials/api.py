@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema, Status
 
 from ekraf.accounts import permissions
 from ekraf.api.auth import authenticated
-from ekraf.core.errors import DomainError, NotFound
+from ekraf.core.errors import NotFound
 from ekraf.trainings.models import Training
 
 from . import codes, ratelimit, selectors, services
