@@ -1,4 +1,4 @@
-"""The one settings module. Every knob is an environment variable (see README, "Configuration").
+"""The one settings module. Every knob is an environment variable (see docs/operators.md, "Configuration").
 
 Embedded defaults need nothing: SQLite and files under ``var/``, the database task queue, mail
 on the console. Production sets DATABASE_URL, REDIS_URL, S3 and secrets in the environment.
@@ -110,6 +110,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ekraf.core.middleware.RequestIdMiddleware",
+    "ekraf.core.uploads.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -201,6 +202,14 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The application's own limit on a request body, whatever a proxy in front allows: declared
+# lengths above it get 413 before anything is read, streamed ones stop at it (core.uploads).
+MAX_REQUEST_BYTES = int(env("EKRAF_MAX_REQUEST_MB", "32")) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "ekraf.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 S3_BUCKET = env("EKRAF_S3_BUCKET")
 if S3_BUCKET:

@@ -32,6 +32,23 @@ import ekraf
 
 SRC = Path(ekraf.__file__).resolve().parent
 PO_PATH = SRC / "locale" / "en" / "LC_MESSAGES" / "django.po"
+TEMPLATE_SUFFIXES = {".html", ".txt"}  # makemessages' defaults for the "django" domain
+
+# Function name -> the roles of its leading positional arguments.
+KEYWORDS = {
+    "_": ("msgid",),
+    "gettext": ("msgid",),
+    "gettext_lazy": ("msgid",),
+    "gettext_noop": ("msgid",),
+    "ngettext": ("msgid", "plural"),
+    "ngettext_lazy": ("msgid", "plural"),
+    "pgettext": ("context", "msgid"),
+    "pgettext_lazy": ("context", "msgid"),
+    "npgettext": ("context", "msgid", "plural"),
+    "npgettext_lazy": ("context", "msgid", "plural"),
+}
+
+
 PO_RELATIVE = Path("locale") / "en" / "LC_MESSAGES" / "django.po"
 
 
@@ -48,23 +65,6 @@ def catalogue_path(source: Path, root=SRC) -> Path:
 
 def catalogue_paths(root=SRC) -> list[Path]:
     return sorted(root.rglob("locale/en/LC_MESSAGES/django.po"))
-
-
-TEMPLATE_SUFFIXES = {".html", ".txt"}  # makemessages' defaults for the "django" domain
-
-# Function name -> the roles of its leading positional arguments.
-KEYWORDS = {
-    "_": ("msgid",),
-    "gettext": ("msgid",),
-    "gettext_lazy": ("msgid",),
-    "gettext_noop": ("msgid",),
-    "ngettext": ("msgid", "plural"),
-    "ngettext_lazy": ("msgid", "plural"),
-    "pgettext": ("context", "msgid"),
-    "pgettext_lazy": ("context", "msgid"),
-    "npgettext": ("context", "msgid", "plural"),
-    "npgettext_lazy": ("context", "msgid", "plural"),
-}
 
 
 def source_files(root=SRC):

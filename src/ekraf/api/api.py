@@ -64,7 +64,7 @@ def on_data_error(request, exc: DataError):
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
     extra = {"field": exc.field} if exc.field else {}
-    return _error(request, exc.status, exc.code, exc.message, **extra)
+    return _error(request, exc.status, exc.code, exc.message, **exc.data, **extra)
 
 
 @api.exception_handler(PermissionDenied)

@@ -7,10 +7,19 @@ class DomainError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message, *, code: str | None = None, field: str | None = None):
+    def __init__(
+        self,
+        message,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        data: dict | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.field = field
+        # Extra, JSON-ready facts for the API answer (e.g. the booking a clash is with).
+        self.data = data or {}
         if code:
             self.code = code
 

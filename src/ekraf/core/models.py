@@ -215,3 +215,33 @@ class OutboxMessage(models.Model):
         from .notifications import wa_link
 
         return wa_link(self.wa_text or self.body, self.to_phone)
+
+
+def _sheet_id() -> str:
+    from .ids import random_code
+
+    return random_code(16)
+
+
+class StoredSheet(models.Model):
+    """An uploaded spreadsheet kept between its preview and its import (core.spreadsheets),
+    with the preview's results: never in the session. Deleted after the import, or by the
+    periodic purge when nobody came back for it."""
+
+    public_id = models.CharField(max_length=20, unique=True, default=_sheet_id, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stored_sheets"
+    )
+    purpose = models.CharField(max_length=60)
+    original_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=4)  # "csv" or "xlsx"
+    file = models.FileField(upload_to="sheets/")
+    preview = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("lembar unggahan")
+        verbose_name_plural = _("lembar unggahan")
+
+    def __str__(self):
+        return f"{self.purpose}: {self.original_name}"

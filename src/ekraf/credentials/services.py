@@ -10,7 +10,7 @@ stored after that transaction, outside any lock, one by one (each recorded as it
 and a rerun of the job draws whatever PDF is missing. One certificate per transaction spent
 more time in the two locked read-modify-writes than in drawing the page.
 
-Who gets a certificate (see README):
+Who gets a certificate (see docs/certificates.md):
 * completion (kelulusan): a confirmed registration the training marked ``completed``;
 * participation (keikutsertaan): a confirmed registration with at least one check-in, or
   marked ``completed``.

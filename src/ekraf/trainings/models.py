@@ -2,7 +2,7 @@
 
 The guarantees the database itself enforces live here: one active registration per person per
 training, one attendance per registration per session, one feedback per registration. The seat
-guarantee (never more confirmed than seats) needs a lock and lives in services.py.
+guarantee (never more confirmed than seats) needs a lock and lives in services/locking.py.
 """
 
 from django.conf import settings

@@ -1,0 +1,381 @@
+"""The training itself: create, edit (sessions, quota categories), publish, close
+registration, finish, cancel. Seat changes of an edit take the category lock (see locking.py).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ekraf.accounts import permissions
+from ekraf.core.errors import Conflict, DomainError, NotFound
+from ekraf.core.services import audit
+from ekraf.core.templatetags.ekraf import jam, tanggal
+
+from .. import notices
+from ..models import QuotaCategory, Registration, Session, Training
+from .common import Status, TStatus, _now, _tell, require_manager
+from .completion import compute_completion
+from .waitinglist import fill_from_waitlist
+
+TRAINING_FIELDS = (
+    "title",
+    "kind",
+    "audience",
+    "description",
+    "learning_outcomes",
+    "hours",
+    "registration_opens_at",
+    "registration_closes_at",
+    "cancellation_deadline",
+    "selection_mode",
+    "offer_hours",
+    "completion_min_attendance",
+    "completion_min_post_test",
+    "certificate_kind",
+)
+SESSION_FIELDS = ("title", "starts_at", "ends_at", "space", "address", "online_url", "self_checkin")
+CATEGORY_FIELDS = ("name", "seats", "audience", "residents_only", "min_age", "max_age")
+
+
+@dataclass
+class SessionInput:
+    starts_at: datetime
+    ends_at: datetime
+    title: str = ""
+    space: object = None
+    address: str = ""
+    online_url: str = ""
+    self_checkin: bool = False
+    id: int | None = None  # an existing session of this training
+    delete: bool = False
+
+
+@dataclass
+class CategoryInput:
+    name: str
+    seats: int
+    audience: str = QuotaCategory.Audience.ANYONE
+    residents_only: bool = False
+    min_age: int | None = None
+    max_age: int | None = None
+    id: int | None = None
+    delete: bool = False
+
+
+def _check_training_fields(fields: dict) -> None:
+    opens, closes = fields.get("registration_opens_at"), fields.get("registration_closes_at")
+    if opens and closes and closes <= opens:
+        raise DomainError(
+            _("Penutupan pendaftaran harus sesudah pembukaannya."), field="registration_closes_at"
+        )
+    attendance = fields.get("completion_min_attendance")
+    if attendance is not None and not 0 <= attendance <= 100:
+        raise DomainError(
+            _("Kehadiran minimal berupa persen 0–100."), field="completion_min_attendance"
+        )
+    post = fields.get("completion_min_post_test")
+    if post is not None and not 0 <= post <= 100:
+        raise DomainError(_("Nilai minimal berupa angka 0–100."), field="completion_min_post_test")
+    if not (fields.get("title") or "").strip():
+        raise DomainError(_("Judul pelatihan wajib diisi."), field="title")
+
+
+def _check_session(session: SessionInput, position: int) -> None:
+    label = _("Sesi %(n)s") % {"n": position}
+    if session.ends_at <= session.starts_at:
+        raise DomainError(
+            _("%(label)s: waktu selesai harus sesudah waktu mulai.") % {"label": label}
+        )
+    if not (session.space or session.address or session.online_url):
+        raise DomainError(
+            _("%(label)s: pilih ruang, tulis alamat lain, atau isi tautan daring.")
+            % {"label": label}
+        )
+
+
+def _check_room_free(training: Training, session: SessionInput) -> None:
+    """A room cannot host two trainings' sessions at once."""
+    if not session.space:
+        return
+    clash = (
+        Session.objects.filter(
+            space=session.space, starts_at__lt=session.ends_at, ends_at__gt=session.starts_at
+        )
+        .exclude(training__status=TStatus.CANCELLED)
+        .exclude(training=training)
+        .select_related("training")
+        .first()
+    )
+    if clash is not None:
+        raise Conflict(
+            _("%(room)s sudah dipakai %(title)s pada %(date)s %(start)s–%(end)s.")
+            % {
+                "room": session.space.name,
+                "title": clash.training.title,
+                "date": tanggal(clash.starts_at),
+                "start": jam(clash.starts_at),
+                "end": jam(clash.ends_at),
+            }
+        )
+
+
+def _differs(old, new) -> bool:
+    """Times compare to the minute (forms do not carry seconds)."""
+    if isinstance(old, datetime) and isinstance(new, datetime):
+        return old.replace(second=0, microsecond=0) != new.replace(second=0, microsecond=0)
+    return old != new
+
+
+def _apply_sessions(training: Training, sessions: list[SessionInput]) -> bool:
+    """Create/update/delete sessions; True when dates or places changed (people are told)."""
+    kept = [s for s in sessions if not s.delete]
+    if not kept:
+        raise DomainError(_("Pelatihan memerlukan sedikitnya satu sesi."))
+    existing = {s.pk: s for s in training.sessions.all()}
+    for position, data in enumerate(kept, start=1):
+        _check_session(data, position)
+        _check_room_free(training, data)
+    changed = False
+    watched = ("starts_at", "ends_at", "space", "address", "online_url")
+    for data in sessions:
+        if data.id is not None and data.id not in existing:
+            raise NotFound(_("Sesi tidak ditemukan pada pelatihan ini."))
+        if data.delete:
+            if data.id is None:
+                continue
+            if existing[data.id].attendances.exists():
+                raise Conflict(_("Sesi yang sudah punya data kehadiran tidak bisa dihapus."))
+            existing[data.id].delete()
+            changed = True
+            continue
+        session = existing.get(data.id) or Session(training=training)
+        if session.pk is None or any(
+            _differs(getattr(session, n), getattr(data, n)) for n in watched
+        ):
+            changed = True
+        for name in SESSION_FIELDS:
+            setattr(session, name, getattr(data, name))
+        if session.self_checkin and not session.checkin_secret:
+            session.checkin_secret = secrets.token_hex(32)
+        session.save()
+    return changed
+
+
+def _apply_categories(training: Training, categories: list[CategoryInput], now) -> list[int]:
+    """Create/update/delete categories; returns ids whose seats grew (to offer to the queue)."""
+    kept = [c for c in categories if not c.delete]
+    if not kept:
+        raise DomainError(_("Pelatihan memerlukan sedikitnya satu kategori kuota."))
+    names = [c.name.strip().lower() for c in kept]
+    if len(set(names)) != len(names):
+        raise DomainError(_("Nama kategori kuota tidak boleh kembar."))
+    existing = {c.pk: c for c in training.categories.all()}
+    grew = []
+    for position, data in enumerate(categories):
+        if data.id is not None and data.id not in existing:
+            raise NotFound(_("Kategori tidak ditemukan pada pelatihan ini."))
+        if data.min_age is not None and data.max_age is not None and data.max_age < data.min_age:
+            raise DomainError(
+                _("Kategori %(name)s: usia maksimal harus ≥ usia minimal.") % {"name": data.name}
+            )
+        if data.seats is None or data.seats < 1:
+            raise DomainError(_("Kategori %(name)s: kursi minimal 1.") % {"name": data.name})
+        if data.delete:
+            if data.id is None:
+                continue
+            if existing[data.id].registrations.exists():
+                raise Conflict(
+                    _("Kategori %(name)s sudah punya pendaftar dan tidak bisa dihapus.")
+                    % {"name": existing[data.id].name}
+                )
+            existing[data.id].delete()
+            continue
+        if data.id is not None:
+            # Lock before comparing with the seats held, as every seat decision does.
+            category = QuotaCategory.objects.select_for_update(no_key=True).get(pk=data.id)
+            held = category.registrations.filter(status__in=Registration.HOLDS_SEAT).count()
+            if data.seats < held:
+                raise Conflict(
+                    _(
+                        "Kategori %(name)s: %(held)s kursi sudah terisi, jumlah kursi tidak bisa "
+                        "kurang dari itu."
+                    )
+                    % {"name": category.name, "held": held}
+                )
+            if data.seats > category.seats:
+                grew.append(category.pk)
+        else:
+            category = QuotaCategory(training=training)
+        for name in CATEGORY_FIELDS:
+            setattr(category, name, getattr(data, name))
+        category.name = category.name.strip()
+        category.position = position
+        category.save()
+    return grew
+
+
+@transaction.atomic
+def create_training(
+    actor,
+    *,
+    agency,
+    fields: dict,
+    sessions: list[SessionInput],
+    categories: list[CategoryInput],
+    subsectors=None,
+) -> Training:
+    """A new training as a draft of `agency`; publishing is a separate, checked step."""
+    permissions.require(
+        permissions.can_organise_for(actor, getattr(agency, "pk", None)),
+        _("Anda bukan penyelenggara untuk perangkat daerah ini."),
+    )
+    _check_training_fields(fields)
+    training = Training(agency=agency, created_by=actor)
+    for name in TRAINING_FIELDS:
+        if name in fields:
+            setattr(training, name, fields[name])
+    training.title = training.title.strip()
+    training.save()
+    if subsectors is not None:
+        training.subsectors.set(subsectors)
+    _apply_sessions(training, sessions)
+    _apply_categories(training, categories, timezone.now())
+    audit(actor, "training.create", training, detail={"title": training.title})
+    return training
+
+
+def update_training(
+    actor,
+    training: Training,
+    *,
+    fields: dict,
+    sessions: list[SessionInput] | None = None,
+    categories: list[CategoryInput] | None = None,
+    subsectors=None,
+    now=None,
+) -> Training:
+    require_manager(actor, training)
+    if training.status in (TStatus.FINISHED, TStatus.CANCELLED):
+        raise Conflict(_("Pelatihan yang sudah selesai atau dibatalkan tidak bisa diubah."))
+    with transaction.atomic():
+        _check_training_fields({**{n: getattr(training, n) for n in TRAINING_FIELDS}, **fields})
+        for name in TRAINING_FIELDS:
+            if name in fields:
+                setattr(training, name, fields[name])
+        training.save()
+        if subsectors is not None:
+            training.subsectors.set(subsectors)
+        moved = _apply_sessions(training, sessions) if sessions is not None else False
+        grew = _apply_categories(training, categories, now) if categories is not None else []
+        audit(actor, "training.update", training)
+        if moved and training.status in (TStatus.PUBLISHED, TStatus.CLOSED):
+            _tell_schedule_changed(training, _now(now))
+    for category_id in grew:
+        fill_from_waitlist(category_id, now=now)
+    return training
+
+
+def _tell_schedule_changed(training: Training, now) -> None:
+    """Everyone still registered hears of a new date or place, with the new schedule."""
+    sessions = list(training.sessions.select_related("space"))
+    for registration in training.registrations.filter(
+        status__in=Registration.ACTIVE
+    ).select_related("training__agency", "category", "user"):
+        notice = notices.schedule_changed(registration, sessions)
+        _tell(registration, notice, f"schedule{int(now.timestamp())}")
+
+
+def publish_training(actor, training: Training, now=None) -> Training:
+    require_manager(actor, training)
+    if training.status not in (TStatus.DRAFT, TStatus.CLOSED):
+        raise Conflict(_("Hanya draf atau pelatihan yang ditutup yang bisa dibuka."))
+    if not training.sessions.exists() or not training.categories.exists():
+        raise DomainError(_("Lengkapi dulu sedikitnya satu sesi dan satu kategori kuota."))
+    training.status = TStatus.PUBLISHED
+    training.published_at = training.published_at or _now(now)
+    training.save(update_fields=["status", "published_at", "updated_at"])
+    audit(actor, "training.publish", training)
+    return training
+
+
+def close_registration(actor, training: Training) -> Training:
+    require_manager(actor, training)
+    if training.status != TStatus.PUBLISHED:
+        raise Conflict(_("Hanya pelatihan yang sedang dibuka yang bisa ditutup pendaftarannya."))
+    training.status = TStatus.CLOSED
+    training.save(update_fields=["status", "updated_at"])
+    audit(actor, "training.close", training)
+    return training
+
+
+def finish_training(actor, training: Training, now=None) -> Training:
+    """Mark finished after the last session has begun; completion is computed at the same time."""
+    require_manager(actor, training)
+    if training.status not in (TStatus.PUBLISHED, TStatus.CLOSED):
+        raise Conflict(_("Hanya pelatihan yang berjalan yang bisa dinyatakan selesai."))
+    last = training.sessions.aggregate(last=Max("starts_at"))["last"]
+    if last is None or last > _now(now):
+        raise Conflict(_("Pelatihan baru bisa dinyatakan selesai setelah sesi terakhir dimulai."))
+    with transaction.atomic():
+        training.status = TStatus.FINISHED
+        training.save(update_fields=["status", "updated_at"])
+        # Whoever still waits or holds an open offer will not get a seat any more.
+        for category in training.categories.all():
+            with transaction.atomic():
+                QuotaCategory.objects.select_for_update(no_key=True).get(pk=category.pk)
+                category.registrations.filter(
+                    status__in=(Status.WAITLISTED, Status.OFFERED, Status.APPLIED)
+                ).update(
+                    status=Status.CANCELLED,
+                    cancelled_at=_now(now),
+                    cancel_reason=_("Pelatihan sudah selesai"),
+                )
+        audit(actor, "training.finish", training)
+    compute_completion(actor, training)
+    return training
+
+
+def cancel_training(actor, training: Training, reason: str, now=None) -> int:
+    """Cancel the whole training and tell everyone registered why. Returns how many were told."""
+    require_manager(actor, training)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(
+            _("Tuliskan alasan pembatalan; peserta akan menerimanya."), field="reason"
+        )
+    if training.status in (TStatus.FINISHED, TStatus.CANCELLED):
+        raise Conflict(_("Pelatihan ini sudah selesai atau sudah dibatalkan."))
+    now = _now(now)
+    with transaction.atomic():
+        locked = Training.objects.select_for_update().get(pk=training.pk)
+        if locked.status in (TStatus.FINISHED, TStatus.CANCELLED):
+            raise Conflict(_("Pelatihan ini sudah selesai atau sudah dibatalkan."))
+        for category in training.categories.all():
+            QuotaCategory.objects.select_for_update(no_key=True).get(pk=category.pk)
+        registrations = list(
+            training.registrations.filter(status__in=Registration.ACTIVE).select_related(
+                "training__agency", "category", "user"
+            )
+        )
+        for registration in registrations:
+            registration.status = Status.CANCELLED
+            registration.cancelled_at = now
+            registration.cancel_reason = (
+                _("Pelatihan dibatalkan: %(reason)s") % {"reason": reason}
+            )[:200]
+            _tell(registration, notices.training_cancelled(registration, reason), "tcancel")
+        Registration.objects.bulk_update(
+            registrations, ["status", "cancelled_at", "cancel_reason"], batch_size=500
+        )
+        training.status = TStatus.CANCELLED
+        training.cancelled_reason = reason
+        training.save(update_fields=["status", "cancelled_reason", "updated_at"])
+        audit(actor, "training.cancel", training, detail={"reason": reason})
+    return len(registrations)
