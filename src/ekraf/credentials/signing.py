@@ -279,7 +279,8 @@ def add_document_timestamp(pdf: bytes) -> bytes:
 
     stamper = PdfTimeStamper(timestamps.timestamper(), field_name=_timestamp_field_name(pdf))
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    return stamper.timestamp_pdf(writer, "sha256", output=io.BytesIO()).getvalue()
+    stamped = stamper.async_timestamp_pdf(writer, "sha256", output=io.BytesIO())
+    return timestamps.run(stamped).getvalue()
 
 
 def _timestamp_field_name(pdf: bytes) -> str:

@@ -11,6 +11,7 @@ carry the platform's own policy identifier.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from functools import cache
 from pathlib import Path
 
@@ -107,13 +108,25 @@ def timestamper() -> TimeStamper:
     return _local_for(keys.tsa_material())
 
 
+def run(coroutine):
+    """Run one of pyHanko's coroutines to its end from synchronous code, also where this
+    thread already runs an event loop (an ASGI server, a browser test's driver): there it runs
+    in a thread of its own, since asyncio.run() refuses to nest."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def token(digest: bytes) -> bytes:
     """A timestamp token (DER ContentInfo) over a SHA-256 digest."""
     stamper = timestamper()
     if isinstance(stamper, DummyTimeStamper):
         nonce, request = stamper.request_cms(digest, "sha256")
         return handle_tsp_response(stamper.request_tsa_response(request), nonce).dump()
-    return asyncio.run(stamper.async_timestamp(digest, "sha256")).dump()
+    return run(stamper.async_timestamp(digest, "sha256")).dump()
 
 
 def validation_certificates() -> list[x509.Certificate]:

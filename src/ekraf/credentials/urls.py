@@ -7,6 +7,8 @@ urlpatterns = [
     # Public verification and the documents verifiers fetch.
     path("verifikasi", views.verify_form, name="verify"),
     path("verifikasi/", views.verify_form),
+    path("verifikasi/offline", views.verify_offline, name="verify_offline"),
+    path("verifikasi/offline-sw.js", views.verify_offline_worker, name="verify_offline_worker"),
     path("verifikasi/<str:code>", views.verify_code, name="verify_code"),
     path("V/<str:digits>", views.verify_qr, name="verify_qr"),
     path("v/<str:token>", views.verify_token, name="verify_token"),

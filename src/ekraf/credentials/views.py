@@ -180,6 +180,51 @@ def _verify_signed(request, read, token):
     )
 
 
+# --- the offline verifier -----------------------------------------------------------------------
+
+OFFLINE_SCOPE = "/verifikasi/offline"
+
+
+def _offline_files() -> list[str]:
+    """What the offline verifier needs once loaded: the page, its styles and scripts, the keys."""
+    from django.templatetags.static import static
+
+    files = [
+        reverse("credentials:verify_offline"),
+        static("bootstrap/css/bootstrap.min.css"),
+        static("ekraf/app.css"),
+        static("credentials/offline.js"),
+        reverse("credentials:jwks"),
+    ]
+    city = current_city()
+    if city is not None and city.logo:
+        files.append(city.logo.url)  # the header's logo and the page's icon
+    return files
+
+
+def verify_offline(request):
+    """Checks a certificate's QR in the browser, against the JWKS it keeps: once loaded, it
+    works with no network (its service worker keeps the page, its script and the keys)."""
+    context = {
+        "jwks_url": reverse("credentials:jwks"),
+        "worker_url": reverse("credentials:verify_offline_worker"),
+        "scope": OFFLINE_SCOPE,
+    }
+    return _public_page(request, "credentials/verify_offline.html", context)
+
+
+def verify_offline_worker(request):
+    """The service worker (a view, not a static file: its scope must cover the page)."""
+    files = _offline_files()
+    version = hashlib.sha256("|".join(files).encode()).hexdigest()[:12]
+    body = render_to_string(
+        "credentials/offline_sw.js", {"files": json.dumps(files), "version": json.dumps(version)}
+    )
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
 def jwks(request):
     try:
         body = keys.keyring().jwks()
