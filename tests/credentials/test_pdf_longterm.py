@@ -228,3 +228,19 @@ def test_the_local_ca_publishes_its_revocation_list_and_certificate(client, cert
     assert x509.load_pem_x509_certificate(ca.content).subject == crl.issuer
     points = keys.tsa_material().cert.extensions.get_extension_for_class(x509.CRLDistributionPoints)
     assert points.value[0].full_name[0].value.endswith("/pki/ca.crl")
+
+
+def test_the_keys_command_creates_and_lists_the_timestamping_certificate(settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.CREDENTIAL_KEYS_DIR = tmp_path / "fresh"
+    keys.forget()
+    out = StringIO()
+    call_command("credential_keys", "init", stdout=out)
+    assert "sertifikat penanda waktu lokal" in out.getvalue()
+    assert "Penanda waktu lokal" in out.getvalue() and "Local Timestamping" in out.getvalue()
+    again = StringIO()
+    call_command("credential_keys", "init", stdout=again)
+    assert "Semua kunci sudah ada." in again.getvalue()
