@@ -311,3 +311,41 @@ def test_contexts_are_pinned_and_nothing_else_loads():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
     with pytest.raises(pyld.JsonLdError):
         jsonld.canonicalize({"@context": "https://example.org/evil-context", "name": "x"})
+
+
+def resolve_did_web(did: str) -> str:
+    """did:web:HOST:a:b → https://HOST/a/b/did.json (the did:web method's rule)."""
+    host, *path = did.removeprefix("did:web:").split(":")
+    return "https://" + host.replace("%3A", ":") + "/" + "/".join(path) + "/did.json"
+
+
+def test_on_an_https_site_the_issuer_is_a_did_web_that_resolves_to_the_keys(
+    client, settings, diskominfo
+):
+    settings.BASE_URL = "https://ekraf.malangkota.go.id"
+    settings.HTTPS = True
+    training = cf.training(diskominfo)
+    cf.registration(training)
+    cf.issue(training)
+    cert = Certificate.objects.get()
+    document = json.loads(download(client, cert).content)
+    did = "did:web:ekraf.malangkota.go.id:openbadges:issuers:diskominfo"
+    assert document["issuer"]["id"] == did
+    assert document["proof"]["verificationMethod"] == f"{did}#{keys.keyring().active.kid}"
+    url = resolve_did_web(did)
+    assert url == "https://ekraf.malangkota.go.id/openbadges/issuers/diskominfo/did.json"
+    response = client.get(url.removeprefix(settings.BASE_URL))
+    assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
+    did_document = response.json()
+    assert did_document["id"] == did
+    assert did_document["@context"][0] == "https://www.w3.org/ns/did/v1"
+    check_data_integrity(document, did_document)
+    token = download(client, cert, "jwt").content.decode()
+    assert json.loads(multibase.b64url_decode(token.split(".")[1]))["iss"] == did
+    status = json.loads(
+        client.get(
+            document["credentialStatus"]["statusListCredential"].removeprefix(settings.BASE_URL)
+        ).content
+    )
+    assert status["issuer"] == did
+    check_data_integrity(status, did_document)

@@ -31,6 +31,7 @@ import hashlib
 import json
 import secrets
 import uuid
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -67,8 +68,24 @@ def achievement_url(training_public_id: str) -> str:
     return _url("credentials:ob_achievement", training_public_id)
 
 
+def did_web(agency_code: str) -> str:
+    """The agency's did:web, resolving to https://HOST/openbadges/issuers/{code}/did.json."""
+    parts = urlsplit(settings.BASE_URL)
+    segments = [*parts.path.strip("/").split("/"), "openbadges", "issuers", agency_code]
+    return ":".join(["did:web", quote(parts.netloc, safe=""), *[s for s in segments if s]])
+
+
+def issuer_id(agency_code: str) -> str:
+    """Who signs: on an HTTPS site the agency's did:web (a DID that wallets, verifier-core and
+    the DCC's issuer registries resolve), else its profile's URL."""
+    return did_web(agency_code) if settings.HTTPS else issuer_url(agency_code)
+
+
 def verification_method(agency_code: str, kid: str) -> str:
-    """The key's own URL: it dereferences to its Multikey document (multikey_document)."""
+    """The key's own identifier: ``did:web:…#kid`` (in the DID document) on an HTTPS site, else
+    its own URL, which dereferences to its Multikey document (multikey_document)."""
+    if settings.HTTPS:
+        return f"{did_web(agency_code)}#{kid}"
     return _url("credentials:ob_key", agency_code, kid)
 
 
@@ -185,7 +202,7 @@ def achievement_of(printed, training_public_id: str, agency_code: str) -> dict:
             "caption": f"Lencana {printed.agency_short_name}",
         },
         "creator": {
-            "id": issuer_url(agency_code),
+            "id": issuer_id(agency_code),
             "type": ["Profile"],
             "name": printed.agency_name,
         },
@@ -210,7 +227,7 @@ def credential(cert: Certificate) -> dict:
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"E-Sertifikat {kind_label}: {cert.training_title}",
         "issuer": {
-            "id": issuer_url(agency_code),
+            "id": issuer_id(agency_code),
             "type": ["Profile"],
             "name": cert.agency_name,
         },
@@ -275,6 +292,28 @@ def multikey_document(agency_code: str, key: keys.SigningKey) -> dict:
         "type": "Multikey",
         "controller": issuer_url(agency_code),
         "publicKeyMultibase": key.multikey,
+    }
+
+
+def did_document(agency) -> dict:
+    """The agency's did:web DID document: the platform's keys as Multikey verification methods,
+    each one authorised for assertions, and the profile's URL as another name of the issuer."""
+    did = did_web(agency.code)
+    methods = [
+        {
+            "id": f"{did}#{key.kid}",
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": key.multikey,
+        }
+        for key in keys.keyring().keys.values()
+    ]
+    return {
+        "@context": [jsonld.DID_V1, jsonld.MULTIKEY_V1],
+        "id": did,
+        "alsoKnownAs": [issuer_url(agency.code)],
+        "verificationMethod": methods,
+        "assertionMethod": [m["id"] for m in methods],
     }
 
 
@@ -368,7 +407,7 @@ def status_list_credential(status_list: StatusList, bits: bytes) -> dict:
         "@context": [jsonld.VC_V2],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": issuer_url(status_list.agency.code),
+        "issuer": issuer_id(status_list.agency.code),
         "validFrom": _timestamp(timezone.now()),
         "credentialSubject": {
             "id": f"{url}#list",

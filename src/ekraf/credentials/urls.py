@@ -16,6 +16,7 @@ urlpatterns = [
     path("pki/ca.crl", views.pki_crl, name="pki_crl"),
     path("pki/ca.pem", views.pki_ca, name="pki_ca"),
     path("openbadges/issuers/<slug:agency_code>", views.ob_issuer, name="ob_issuer"),
+    path("openbadges/issuers/<slug:agency_code>/did.json", views.ob_did, name="ob_did"),
     path("openbadges/issuers/<slug:agency_code>/keys/<slug:kid>", views.ob_key, name="ob_key"),
     path(
         "openbadges/issuers/<slug:agency_code>/keys/<slug:kid>/jwk",

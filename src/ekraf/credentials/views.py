@@ -287,6 +287,18 @@ def _public_training(public_id) -> Training:
     return training
 
 
+def ob_did(request, agency_code):
+    """The agency's did:web DID document (the issuer's identifier on an HTTPS site)."""
+    agency = Agency.objects.filter(code=agency_code).first()
+    if agency is None:
+        raise Http404
+    try:
+        document = openbadges.did_document(agency)
+    except keys.KeysMissing as exc:
+        raise Http404 from exc
+    return _public_document(json.dumps(document, indent=2), "application/did+ld+json")
+
+
 def ob_achievement(request, public_id):
     """The achievement its credentials embed: from the latest certificate's printed fields (the
     same object, byte for byte), or from the training before any is issued."""
