@@ -15,7 +15,7 @@ import pytest
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from django.core.files.storage import default_storage
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import ades
@@ -58,17 +58,7 @@ def pdf_bytes(cert) -> bytes:
 
 def crl_at(moment: dt.datetime) -> CRLContainer:
     """The local CA's revocation list as a validator would fetch it then from /pki/ca.crl."""
-    directory = keys._pades_dir()
-    ca_key = serialization.load_pem_private_key((directory / "ca-key.pem").read_bytes(), None)
-    ca = x509.load_pem_x509_certificate((directory / "ca.pem").read_bytes())
-    crl = (
-        x509.CertificateRevocationListBuilder()
-        .issuer_name(ca.subject)
-        .last_update(moment - dt.timedelta(hours=1))
-        .next_update(moment + dt.timedelta(days=7))
-        .sign(ca_key, hashes.SHA256())
-    )
-    return CRLContainer(asn1_crl.CertificateList.load(crl.public_bytes(serialization.Encoding.DER)))
+    return CRLContainer(asn1_crl.CertificateList.load(keys.crl_der(moment - dt.timedelta(hours=1))))
 
 
 def validate_at(data: bytes, moment: dt.datetime):

@@ -295,22 +295,25 @@ def create_local_ca() -> None:
     (directory / "ca.pem").write_bytes(_pem(cert))
 
 
-def issue_pades_certificate() -> None:
-    """A fresh PDF-signing certificate from the local CA (5 years); replaces the current one."""
+def _issue_from_local_ca(
+    common_name: str, *, years: float, stem: str, cache_key: str, time_stamping: bool = False
+) -> None:
+    """A fresh certificate issued by the local CA (ECDSA P-256), replacing `stem`.pem and its
+    key; it names where its revocation list is published."""
     directory = _pades_dir()
     ca_key = serialization.load_pem_private_key((directory / "ca-key.pem").read_bytes(), None)
     ca_cert = x509.load_pem_x509_certificate((directory / "ca.pem").read_bytes())
-    platform, organisation = _organisation()
+    _platform, organisation = _organisation()
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
-    cert = (
+    builder = (
         x509.CertificateBuilder()
-        .subject_name(_name(platform, organisation))
+        .subject_name(_name(common_name, organisation))
         .issuer_name(ca_cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=365 * 5))
+        .not_valid_after(min(now + dt.timedelta(days=365 * years), ca_cert.not_valid_after_utc))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_key_usage(digital_signature=True, content_commitment=True), critical=True)
         .add_extension(
@@ -319,13 +322,22 @@ def issue_pades_certificate() -> None:
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(_crl_distribution_point(), critical=False)
-        .sign(ca_key, hashes.SHA256())
     )
-    for name in ("signer-key.pem", "signer.pem"):
+    if time_stamping:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([x509.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+        )
+    cert = builder.sign(ca_key, hashes.SHA256())
+    for name in (f"{stem}-key.pem", f"{stem}.pem"):
         (directory / name).unlink(missing_ok=True)
-    _write_private(directory / "signer-key.pem", _pem(key))
-    (directory / "signer.pem").write_bytes(_pem(cert))
-    _cache.pop("pades", None)
+    _write_private(directory / f"{stem}-key.pem", _pem(key))
+    (directory / f"{stem}.pem").write_bytes(_pem(cert))
+    _cache.pop(cache_key, None)
+
+
+def issue_pades_certificate() -> None:
+    """A fresh PDF-signing certificate from the local CA (5 years); replaces the current one."""
+    _issue_from_local_ca(_organisation()[0], years=5, stem="signer", cache_key="pades")
 
 
 TSA_YEARS = 10
@@ -342,37 +354,13 @@ def issue_tsa_certificate() -> None:
 
     Timestamps made with the old one stay valid: each token carries its own certificate, and
     the PDFs carry the validation data for it."""
-    directory = _pades_dir()
-    ca_key = serialization.load_pem_private_key((directory / "ca-key.pem").read_bytes(), None)
-    ca_cert = x509.load_pem_x509_certificate((directory / "ca.pem").read_bytes())
-    platform, organisation = _organisation()
-    key = ec.generate_private_key(ec.SECP256R1())
-    now = dt.datetime.now(dt.UTC)
-    end = min(now + dt.timedelta(days=365 * TSA_YEARS), ca_cert.not_valid_after_utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(_name(f"{platform} Local Timestamping", organisation))
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(end)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(digital_signature=True, content_commitment=True), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([x509.ExtendedKeyUsageOID.TIME_STAMPING]), True)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-            critical=False,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(_crl_distribution_point(), critical=False)
-        .sign(ca_key, hashes.SHA256())
+    _issue_from_local_ca(
+        f"{_organisation()[0]} Local Timestamping",
+        years=TSA_YEARS,
+        stem="tsa",
+        cache_key="tsa",
+        time_stamping=True,
     )
-    for name in ("tsa-key.pem", "tsa.pem"):
-        (directory / name).unlink(missing_ok=True)
-    _write_private(directory / "tsa-key.pem", _pem(key))
-    (directory / "tsa.pem").write_bytes(_pem(cert))
-    _cache.pop("tsa", None)
 
 
 def uses_local_ca() -> bool:
@@ -438,6 +426,26 @@ CRL_EVERY = dt.timedelta(days=1)
 CRL_VALID = dt.timedelta(days=7)
 
 
+def crl_der(moment: dt.datetime) -> bytes:
+    """The local CA's (empty) revocation list issued at `moment`, DER."""
+    directory = _pades_dir()
+    ca_key = serialization.load_pem_private_key((directory / "ca-key.pem").read_bytes(), None)
+    ca_cert = x509.load_pem_x509_certificate((directory / "ca.pem").read_bytes())
+    return (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca_cert.subject)
+        .last_update(moment - dt.timedelta(seconds=1))
+        .next_update(moment + CRL_VALID)
+        .add_extension(x509.CRLNumber(int(moment.timestamp())), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+        .public_bytes(serialization.Encoding.DER)
+    )
+
+
 def local_crl() -> bytes | None:
     """The local CA's revocation list (DER; it revokes nothing), re-issued once a day.
 
@@ -458,21 +466,7 @@ def local_crl() -> bytes | None:
             return _cache["crl"][1]
     except (FileNotFoundError, ValueError):
         pass
-    ca_key = serialization.load_pem_private_key((directory / "ca-key.pem").read_bytes(), None)
-    ca_cert = x509.load_pem_x509_certificate((directory / "ca.pem").read_bytes())
-    body = (
-        x509.CertificateRevocationListBuilder()
-        .issuer_name(ca_cert.subject)
-        .last_update(now - dt.timedelta(seconds=1))
-        .next_update(now + CRL_VALID)
-        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-            critical=False,
-        )
-        .sign(ca_key, hashes.SHA256())
-        .public_bytes(serialization.Encoding.DER)
-    )
+    body = crl_der(now)
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(body)
     os.replace(tmp, path)
