@@ -196,10 +196,26 @@ def _offline_files() -> list[str]:
         static("credentials/offline.js"),
         reverse("credentials:jwks"),
     ]
+    scanning = _scanning()
+    if scanning:
+        files += [scanning["qrscan"], scanning["jsqr"]]
     city = current_city()
     if city is not None and city.logo:
         files.append(city.logo.url)  # the header's logo and the page's icon
     return files
+
+
+@functools.cache
+def _scanning() -> dict | None:
+    """The shared camera QR scanner (core's ekraf/qrscan.js and its decoder) when this
+    installation has it; without it the page offers pasting the QR's content only."""
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    names = {"qrscan": "ekraf/qrscan.js", "jsqr": "ekraf/vendor/jsqr/jsQR.js"}
+    if not all(finders.find(name) for name in names.values()):
+        return None
+    return {key: static(name) for key, name in names.items()}
 
 
 def verify_offline(request):
@@ -209,6 +225,7 @@ def verify_offline(request):
         "jwks_url": reverse("credentials:jwks"),
         "worker_url": reverse("credentials:verify_offline_worker"),
         "scope": OFFLINE_SCOPE,
+        "scanning": _scanning(),
     }
     return _public_page(request, "credentials/verify_offline.html", context)
 

@@ -274,28 +274,36 @@
     check(input.value);
   });
 
-  // --- the camera: the shared QR scanning wrapper, where it is on the page -------------------
+  // --- the camera: the shared QR scanning wrapper (ekraf/qrscan.js), when the page has it ---
   var scanner = root.querySelector("[data-scanner]");
-  if (scanner && window.EkrafQrScan && window.EkrafQrScan.supported && window.EkrafQrScan.supported()) {
-    scanner.hidden = false;
+  var QR = window.EkrafQR;
+  if (scanner && QR) {
     var start = scanner.querySelector("[data-scan-start]");
     var stop = scanner.querySelector("[data-scan-stop]");
     var video = scanner.querySelector("[data-scan-video]");
+    var note = scanner.querySelector("[data-scan-note]");
     var session = null;
     var end = function () {
       if (session) { session.stop(); session = null; }
       video.hidden = true; stop.hidden = true; start.hidden = false;
     };
+    scanner.hidden = false;
+    var why = QR.unavailable();
+    if (why) {
+      start.disabled = true;
+      note.textContent = QR.message(scanner, why);
+    }
     start.addEventListener("click", function () {
-      window.EkrafQrScan.start(video, function (content) {
+      note.textContent = "";
+      video.hidden = false; stop.hidden = false; start.hidden = true;
+      session = QR.start(video, function (content) {
         input.value = content;
         end();
         check(content);
-      }).then(function (running) {
-        session = running;
-        video.hidden = false; stop.hidden = false; start.hidden = true;
-      }, function () {
-        statusLine.textContent = start.getAttribute("data-denied");
+      }, function (reason) {
+        session = null;
+        end();
+        note.textContent = QR.message(scanner, reason);
       });
     });
     stop.addEventListener("click", end);
