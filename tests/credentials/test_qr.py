@@ -15,12 +15,10 @@ import pypdfium2
 import pytest
 import zxingcpp
 from django.core.files.storage import default_storage
-from faker import Faker
 from PIL import Image, ImageFilter
 
 from ekraf.credentials import codes, keys, multibase, tokens
 from ekraf.credentials.models import Certificate
-from ekraf.trainings import demo as trainings_demo
 from tests import factories
 from tests.credentials import factories as cf
 
@@ -32,6 +30,10 @@ assert len(BASE_URL) == 40
 
 def longest_demo_names() -> tuple[str, str]:
     """The longest holder name the demo's seeded Faker makes, and the longest demo title."""
+    from faker import Faker
+
+    from ekraf.trainings import demo as trainings_demo
+
     faker = Faker("id_ID")
     faker.seed_instance(2024)
     name = max((faker.name() for _ in range(2000)), key=len)
