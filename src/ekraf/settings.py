@@ -374,6 +374,11 @@ PDF_SIGNING_CERT = env("EKRAF_PDF_SIGNING_CERT")
 PDF_SIGNING_KEY = env("EKRAF_PDF_SIGNING_KEY")
 PDF_SIGNING_KEY_PASSWORD = env("EKRAF_PDF_SIGNING_KEY_PASSWORD")
 PDF_SIGNING_CHAIN = env_list("EKRAF_PDF_SIGNING_CHAIN")
+# An RFC 3161 timestamping authority for PAdES B-T/B-LT/B-LTA (the state CA's or any); unset, a
+# local timestamping certificate issued by the platform's own local CA stamps the time.
+TSA_URL = env("EKRAF_TSA_URL")
+# Trust anchors of that authority's certificates (PEM files), embedded as validation data.
+TSA_CHAIN = env_list("EKRAF_TSA_CHAIN")
 # Verification look-ups allowed per client address and minute (pages and API together).
 VERIFY_RATE_PER_MINUTE = int(env("EKRAF_VERIFY_RATE_PER_MINUTE", "60"))
 # How long a verification answer is kept in the default cache (credentials.selectors.

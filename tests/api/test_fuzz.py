@@ -16,6 +16,7 @@ import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test import Client
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hsettings
 from schemathesis.generation import GenerationMode
@@ -91,6 +92,11 @@ def test_no_request_makes_the_api_fail_with_5xx(wsgi_app, token, mode, authentic
     run()
     assert not failures, "\n".join(failures[:20])
     if authenticated and mode == GenerationMode.POSITIVE:
-        # The token works, so the authenticated endpoints ran their own code.
-        assert answers[("GET", "/api/v1/me/profile", 200)] > 0
-        assert answers[("GET", "/api/v1/creators", 200)] > 0
+        # The token works, so the authenticated endpoints ran their own code. Which of them
+        # the 150 derandomised draws reach shifts with the schema (one draw in ~25 operations):
+        # at least one answered 200, and the token is shown to work on each directly.
+        reached = {path for (_method, path, status) in answers if status == 200}
+        assert reached & {"/api/v1/me/profile", "/api/v1/creators"}, sorted(answers)
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+        for path in ("/api/v1/me/profile", "/api/v1/creators"):
+            assert client.get(path).status_code == 200, path

@@ -451,7 +451,7 @@ def test_verification_in_english(certificate):
         certificate.code[:3] + ("X" if certificate.code[3] != "X" else "Y") + certificate.code[4:]
     )
     refused = client.get(reverse("credentials:verify"), {"kode": typo}).content.decode()
-    assert "Invalid code. Check it again" in refused
+    assert "Mistyped code — check look-alike characters" in refused
     result = client.get(reverse("credentials:verify_code", args=[certificate.code]))
     assert_shows(
         result.content.decode(),

@@ -2,6 +2,7 @@
 against the issuer profile's Multikey), its VC-JOSE form (checked with jwcrypto against the
 JWKS), and the published revocation status list."""
 
+import datetime as dt
 import gzip
 import hashlib
 import json
@@ -13,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from jwcrypto import jwk, jws
 from pyld import jsonld as pyld
 
-from ekraf.credentials import jsonld, multibase, services
+from ekraf.credentials import jsonld, keys, multibase, services
 from ekraf.credentials.models import Certificate, StatusList
 from tests import factories
 from tests.credentials import factories as cf
@@ -144,27 +145,89 @@ def test_altered_credential_is_rejected(client, cert):
         check_data_integrity(document, profile)
 
 
-def test_vc_jose_verifies_with_jwcrypto_against_the_jwks(client, cert):
+def test_the_jwt_follows_open_badges_3_jwt_rules_and_verifies_with_jwcrypto(client, cert):
+    """OB 3.0 §8.2: typ JWT, no other header than alg/kid/typ, a kid that dereferences to the
+    key as a JWK, and iss/jti/nbf/sub mapped from the credential (which it carries whole)."""
     response = download(client, cert, "jwt")
-    assert response["Content-Type"] == "application/vc+jwt"
+    assert response["Content-Type"] == "application/jwt"
     token = response.content.decode()
-    keyset = jwk.JWKSet.from_json(client.get("/.well-known/jwks.json").content)
     checked = jws.JWS()
     checked.deserialize(token)
     header = checked.jose_header
-    assert header["alg"] == "Ed25519" and header["typ"] == "vc+jwt" and header["cty"] == "vc"
-    checked.verify(keyset.get_key(header["kid"]), alg="Ed25519")
-    payload = json.loads(checked.payload)
-    assert payload["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
-    assert "proof" not in payload
+    assert set(header) == {"alg", "kid", "typ"}
+    assert header["alg"] == "Ed25519" and header["typ"] == "JWT"
+    served = client.get(header["kid"].removeprefix("http://127.0.0.1:8000"))
+    assert served.status_code == 200 and served["Content-Type"] == "application/jwk+json"
+    key = jwk.JWK.from_json(served.content)
+    assert "d" not in served.json()
+    checked.verify(key, alg="Ed25519")
+    claims = json.loads(checked.payload)
+    document = json.loads(download(client, cert).content)
+    assert claims["iss"] == document["issuer"]["id"]
+    assert claims["jti"] == document["id"]
+    assert claims["sub"] == document["credentialSubject"]["id"]
+    valid_from = dt.datetime.fromisoformat(document["validFrom"].replace("Z", "+00:00"))
+    assert claims["nbf"] == int(valid_from.timestamp())
+    assert "exp" not in claims  # e-certificates do not expire
+    assert {k: v for k, v in claims.items() if k not in {"iss", "jti", "nbf", "sub"}} == document
 
     head, body, signature = token.split(".")
-    claims = json.loads(multibase.b64url_decode(body))
-    claims["validFrom"] = "2000-01-01T00:00:00Z"
+    claims["nbf"] = 0
     forged = jws.JWS()
     forged.deserialize(".".join([head, multibase.b64url(json.dumps(claims).encode()), signature]))
     with pytest.raises(jws.InvalidJWSSignature):
-        forged.verify(keyset.get_key(header["kid"]), alg="Ed25519")
+        forged.verify(key, alg="Ed25519")
+
+
+def test_signed_once_at_issuance_and_the_same_bytes_served(client, cert):
+    first = download(client, cert).content
+    jwt_first = download(client, cert, "jwt").content
+    keys.add_ed25519_key()  # even after a key rotation, what was issued is what is served
+    assert download(client, cert).content == first
+    assert download(client, cert, "jwt").content == jwt_first
+    proof = json.loads(first)["proof"]
+    assert proof["created"] == json.loads(first)["validFrom"]  # signed when issued
+
+
+def test_every_verification_method_dereferences_to_its_multikey(client, cert):
+    document = json.loads(download(client, cert).content)
+    method_url = document["proof"]["verificationMethod"]
+    assert "#" not in method_url
+    response = client.get(method_url.removeprefix("http://127.0.0.1:8000"))
+    assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
+    method = response.json()
+    assert method["@context"] == ["https://w3id.org/security/multikey/v1"]
+    assert method["type"] == "Multikey" and method["id"] == method_url
+    assert method["controller"] == document["issuer"]["id"]
+    profile = issuer_profile(client, document)
+    assert method_url in profile["assertionMethod"]
+    assert client.get("/openbadges/issuers/diskominfo/keys/tidakada").status_code == 404
+
+
+def test_the_hosted_achievement_is_the_embedded_one_with_an_image(client, cert):
+    document = json.loads(download(client, cert).content)
+    embedded = document["credentialSubject"]["achievement"]
+    hosted = client.get(embedded["id"].removeprefix("http://127.0.0.1:8000")).json()
+    assert {k: v for k, v in hosted.items() if k != "@context"} == embedded
+    image = client.get(embedded["image"]["id"].removeprefix("http://127.0.0.1:8000"))
+    assert image.status_code == 200 and image["Content-Type"] == "image/svg+xml"
+    assert b"Diskominfo" in image.content and b"<script" not in image.content
+
+
+def test_the_holder_binds_a_did_and_the_credential_names_it(client, cert):
+    did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    client.force_login(cert.holder)
+    before = download(client, cert).content
+    response = client.post("/sertifikat-saya/", {"did": "bukan did"})
+    assert "DID tidak valid" in response.content.decode()
+    assert client.post("/sertifikat-saya/", {"did": did}).status_code == 302
+    document = json.loads(download(client, cert).content)
+    assert document["credentialSubject"]["id"] == did
+    check_data_integrity(document, issuer_profile(client, document))
+    assert download(client, cert).content != before
+    token = download(client, cert, "jwt").content.decode()
+    assert json.loads(multibase.b64url_decode(token.split(".")[1]))["sub"] == did
+    assert did in client.get("/sertifikat-saya/").content.decode()  # kept in the form
 
 
 def status_list_document(client, document) -> dict:
@@ -228,8 +291,6 @@ def test_status_slots_are_scrambled_and_unique(diskominfo):
 
 
 def test_issuer_profile_lists_current_and_retired_keys(client, cert):
-    from ekraf.credentials import keys
-
     keys.add_ed25519_key()
     profile = client.get("/openbadges/issuers/diskominfo").json()
     assert profile["type"] == ["Profile"]
@@ -250,3 +311,41 @@ def test_contexts_are_pinned_and_nothing_else_loads():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
     with pytest.raises(pyld.JsonLdError):
         jsonld.canonicalize({"@context": "https://example.org/evil-context", "name": "x"})
+
+
+def resolve_did_web(did: str) -> str:
+    """did:web:HOST:a:b → https://HOST/a/b/did.json (the did:web method's rule)."""
+    host, *path = did.removeprefix("did:web:").split(":")
+    return "https://" + host.replace("%3A", ":") + "/" + "/".join(path) + "/did.json"
+
+
+def test_on_an_https_site_the_issuer_is_a_did_web_that_resolves_to_the_keys(
+    client, settings, diskominfo
+):
+    settings.BASE_URL = "https://ekraf.malangkota.go.id"
+    settings.HTTPS = True
+    training = cf.training(diskominfo)
+    cf.registration(training)
+    cf.issue(training)
+    cert = Certificate.objects.get()
+    document = json.loads(download(client, cert).content)
+    did = "did:web:ekraf.malangkota.go.id:openbadges:issuers:diskominfo"
+    assert document["issuer"]["id"] == did
+    assert document["proof"]["verificationMethod"] == f"{did}#{keys.keyring().active.kid}"
+    url = resolve_did_web(did)
+    assert url == "https://ekraf.malangkota.go.id/openbadges/issuers/diskominfo/did.json"
+    response = client.get(url.removeprefix(settings.BASE_URL))
+    assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
+    did_document = response.json()
+    assert did_document["id"] == did
+    assert did_document["@context"][0] == "https://www.w3.org/ns/did/v1"
+    check_data_integrity(document, did_document)
+    token = download(client, cert, "jwt").content.decode()
+    assert json.loads(multibase.b64url_decode(token.split(".")[1]))["iss"] == did
+    status = json.loads(
+        client.get(
+            document["credentialStatus"]["statusListCredential"].removeprefix(settings.BASE_URL)
+        ).content
+    )
+    assert status["issuer"] == did
+    check_data_integrity(status, did_document)

@@ -25,13 +25,26 @@ def issued(diskominfo):
     return list(Certificate.objects.order_by("sequence"))
 
 
-def qr_token(cert) -> str:
+def qr_path(cert) -> str:
+    """The path of the certificate's QR URL (``/V/<digits>``, a COSE token)."""
     url, _qr = tokens.qr_for(
         tokens.QrClaims(
             cert.code, cert.holder_name, cert.training_title, cert.agency_short_name, "2024-01-25"
         )
     )
-    return url.rsplit("/", 1)[1]
+    return "/V/" + url.rsplit("/", 1)[1]
+
+
+def jws_token(cert) -> str:
+    """A QR token as printed before issue 14: a compact JWS of the claims in JSON."""
+    claims = {
+        "c": cert.code,
+        "n": cert.holder_name,
+        "t": cert.training_title,
+        "a": cert.agency_short_name,
+        "d": "2024-01-25",
+    }
+    return tokens.sign_compact(json.dumps(claims, separators=(",", ":")).encode())
 
 
 def test_valid_code_shows_every_printed_field(client, issued):
@@ -59,10 +72,11 @@ def test_form_redirects_to_the_code_and_refuses_typos_before_lookup(
     assert response.url == f"/verifikasi/{cert.code}"
     typo = cert.code[:3] + ("X" if cert.code[3] != "X" else "Y") + cert.code[4:]
     body = client.get("/verifikasi", {"kode": typo}).content.decode()
-    assert "Kode tidak valid" in body
+    assert "Kode salah ketik" in body
+    assert "Kode tidak valid" in client.get("/verifikasi", {"kode": "ABC"}).content.decode()
     with django_assert_num_queries(0):  # the city is memoised; no certificate lookup
         response = client.get(f"/verifikasi/{typo}")
-    assert response.status_code == 404 and "Tidak ditemukan" in response.content.decode()
+    assert response.status_code == 404 and "salah ketik" in response.content.decode()
 
 
 def test_unknown_code_is_a_plain_not_found(client, issued):
@@ -76,8 +90,10 @@ def test_revoked_shows_when_and_why_everywhere(client, issued, organiser):
     services.revoke_certificate(organiser, cert.code, "Nama peserta keliru")
     page = client.get(f"/verifikasi/{cert.code}").content.decode()
     assert "DICABUT" in page and "Nama peserta keliru" in page
-    via_qr = client.get(f"/v/{qr_token(cert)}").content.decode()
+    via_qr = client.get(qr_path(cert)).content.decode()
     assert "DICABUT" in via_qr and "Nama peserta keliru" in via_qr
+    via_old_qr = client.get(f"/v/{jws_token(cert)}").content.decode()
+    assert "DICABUT" in via_old_qr
     api = client.get(f"/api/v1/certificates/{cert.code}").json()
     assert api["status"] == "revoked" and api["revoked_reason"] == "Nama peserta keliru"
     assert api["revoked_at"]
@@ -111,9 +127,9 @@ def test_verification_query_counts_are_constant(
         assert client.get(f"/verifikasi/{cert.code}").status_code == 200
     with django_assert_num_queries(1):
         assert client.get(f"/api/v1/certificates/{cert.code}").status_code == 200
-    token = qr_token(cert)
+    path = qr_path(cert)
     with django_assert_num_queries(1):
-        assert client.get(f"/v/{token}").status_code == 200
+        assert client.get(path).status_code == 200
 
 
 def test_verification_is_rate_limited(client, issued, settings):
@@ -178,9 +194,9 @@ def served_jwks(client) -> jwk.JWKSet:
     return jwk.JWKSet.from_json(response.content)
 
 
-def test_qr_token_verifies_offline_with_jwcrypto_and_the_jwks(client, issued):
+def test_printed_jws_token_verifies_offline_with_jwcrypto_and_the_jwks(client, issued):
     cert = issued[0]
-    token = qr_token(cert)
+    token = jws_token(cert)
     keyset = served_jwks(client)
     checked = jws.JWS()
     checked.deserialize(token)
@@ -199,7 +215,7 @@ def test_qr_token_verifies_offline_with_jwcrypto_and_the_jwks(client, issued):
 
 
 def test_altered_token_is_rejected(client, issued):
-    token = qr_token(issued[0])
+    token = jws_token(issued[0])
     header, payload, signature = token.split(".")
     claims = json.loads(multibase.b64url_decode(payload))
     claims["n"] = "Orang Lain"
@@ -233,17 +249,58 @@ def test_token_signed_by_an_unknown_key_is_rejected(client, issued):
 
 
 def test_rotation_keeps_old_tokens_valid_and_old_keys_published(client, issued):
-    old_token = qr_token(issued[0])
+    old_path, old_jws = qr_path(issued[0]), jws_token(issued[0])
     old_kid = keys.keyring().active.kid
     new_kid = keys.add_ed25519_key()
     assert new_kid != old_kid
     kids = {k["kid"] for k in client.get("/.well-known/jwks.json").json()["keys"]}
     assert kids == {old_kid, new_kid}
-    assert client.get(f"/v/{old_token}").status_code == 200
-    new_token = qr_token(issued[0])
-    assert json.loads(multibase.b64url_decode(new_token.split(".")[0]))["kid"] == new_kid
-    assert client.get(f"/v/{new_token}").status_code == 200
+    assert client.get(old_path).status_code == 200
+    assert client.get(f"/v/{old_jws}").status_code == 200
+    new_path = qr_path(issued[0])
+    assert tokens.read_cose_token(new_path.rsplit("/", 1)[1])["kid"] == new_kid
+    assert client.get(new_path).status_code == 200
 
 
 def test_the_verification_form_is_linked_in_the_navigation(client, city):
     assert reverse("credentials:verify") in client.get("/").content.decode()
+
+
+def test_a_mistyped_code_says_so_distinct_from_an_unknown_one(client, issued, organiser):
+    cert = issued[0]
+    swapped = cert.code[1] + cert.code[0] + cert.code[2:]
+    if swapped == cert.code:
+        swapped = cert.code[:5] + cert.code[6] + cert.code[5] + cert.code[7:]
+    page = client.get(f"/verifikasi/{swapped}")
+    assert page.status_code == 404
+    assert "Kode salah ketik — periksa huruf yang mirip" in page.content.decode()
+    api = client.get(f"/api/v1/certificates/{swapped}")
+    assert api.status_code == 404 and api.json()["status"] == "mistyped"
+    unknown = client.get(f"/api/v1/certificates/{codes.new_code()}")
+    assert unknown.status_code == 404 and unknown.json()["status"] == "unknown"
+    assert client.get("/api/v1/certificates/ZZZ").json()["status"] == "unknown"
+    body = client.get(f"/verifikasi/{codes.new_code()}").content.decode()
+    assert "salah ketik" not in body and "Tidak ditemukan" in body
+    form = client.get("/verifikasi", {"kode": swapped}).content.decode()
+    assert "Kode salah ketik" in form
+
+
+def test_public_documents_can_be_read_by_browser_verifiers_anywhere(client, issued, organiser):
+    """Access-Control-Allow-Origin: * on every public read-only document a verifier fetches."""
+    cert = issued[0]
+    services.revoke_certificate(organiser, issued[1].code, "Nama peserta keliru")
+    urls = [
+        f"/api/v1/certificates/{cert.code}",
+        f"/api/v1/certificates/{codes.new_code()}",
+        "/.well-known/jwks.json",
+        "/openbadges/issuers/diskominfo",
+        f"/openbadges/issuers/diskominfo/keys/{keys.keyring().active.kid}",
+        f"/openbadges/issuers/diskominfo/keys/{keys.keyring().active.kid}/jwk",
+        f"/openbadges/status/diskominfo/{cert.status_list.number}",
+        f"/openbadges/achievements/{cert.training.public_id}",
+        f"/openbadges/achievements/{cert.training.public_id}/image.svg",
+        "/pki/ca.crl",
+    ]
+    for url in urls:
+        response = client.get(url, HTTP_ORIGIN="https://verifier.example")
+        assert response["Access-Control-Allow-Origin"] == "*", url

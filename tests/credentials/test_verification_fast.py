@@ -21,7 +21,7 @@ from ekraf.credentials.models import Certificate
 from ekraf.trainings.models import Training
 from tests import factories
 from tests.credentials import factories as cf
-from tests.credentials.test_verification import qr_token
+from tests.credentials.test_verification import qr_path
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_first_lookup_is_one_query_and_a_repeat_none(
         api = client.get(f"/api/v1/certificates/{cert.code}")
     assert api.json()["holder_name"] == "Budi Hartono"
     with django_assert_num_queries(0):
-        assert client.get(f"/v/{qr_token(cert)}").status_code == 200
+        assert client.get(qr_path(cert)).status_code == 200
 
 
 def test_the_api_answer_is_the_same_from_the_cache(client, settings, cert):
@@ -88,7 +88,7 @@ def test_revocation_shows_at_once_on_page_api_and_qr(
     assert "DICABUT" in page and "Nama peserta keliru" in page
     api = client.get(f"/api/v1/certificates/{cert.code}").json()
     assert api["status"] == "revoked" and api["revoked_reason"] == "Nama peserta keliru"
-    assert "DICABUT" in client.get(f"/v/{qr_token(cert)}").content.decode()
+    assert "DICABUT" in client.get(qr_path(cert)).content.decode()
     assert "DICABUT" in client.get(f"/verifikasi/{cert.code}").content.decode()  # now cached
 
 

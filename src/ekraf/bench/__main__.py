@@ -29,6 +29,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from . import verification
+
 QUICK_DURATION, FULL_DURATION = 4.0, 15.0
 
 
@@ -141,52 +143,6 @@ def machine() -> dict:
 
 # ---------------------------------------------------------------------------------------------
 # Scenarios. Each returns a dict: figures, floor, ratio, target, met, note.
-
-
-def scenario_verification(ctx) -> dict:
-    from ekraf.credentials.models import Certificate
-
-    from .load import Request, interleaved
-
-    codes = list(Certificate.objects.order_by("?").values_list("code", flat=True)[:2000])
-    if not codes:
-        return {"skipped": "no certificates"}
-    web, clients, duration = ctx["web"], ctx["args"].clients, ctx["duration"]
-    rng = random.Random(1)  # noqa: S311
-    rng.shuffle(codes)
-
-    measured = interleaved(
-        web.url,
-        {
-            "trivial": lambda i: Request("/bench/trivial"),
-            "page": lambda i: Request(f"/verifikasi/{codes[i % len(codes)]}"),
-            "api": lambda i: Request(f"/api/v1/certificates/{codes[i % len(codes)]}"),
-        },
-        clients=clients,
-        duration=duration,
-        rounds=3 if ctx["args"].tiny else 5,
-    )
-    trivial, page, api = measured["trivial"], measured["page"], measured["api"]
-    out = {
-        "clients": clients,
-        "rounds": 3 if ctx["args"].tiny else 5,
-        "trivial": trivial.summary(),
-        "page": page.summary(),
-        "api": api.summary(),
-        "page_ratio": page.rps / trivial.rps if trivial.rps else None,
-        "api_ratio": api.rps / trivial.rps if trivial.rps else None,
-    }
-    ok_page = page.statuses.get(200, 0) == page.requests
-    ok_api = api.statuses.get(200, 0) == api.requests
-    out["all_200"] = ok_page and ok_api
-    out["met"] = bool(
-        out["all_200"]
-        and out["page_ratio"] >= 0.6
-        and out["api_ratio"] >= 0.6
-        and page.percentile(99) < 100
-        and api.percentile(99) < 100
-    )
-    return out
 
 
 def _completers(training_title: str, n: int, agency_id: int, seed: str):
@@ -527,7 +483,7 @@ def scenario_search(ctx) -> dict:
 
 
 SCENARIOS = {
-    "verification": scenario_verification,
+    "verification": verification.scenario_verification,
     "dashboard": scenario_dashboard,
     "search": scenario_search,
     "rush": scenario_rush,
@@ -549,24 +505,7 @@ def _f(value, digits=1, suffix=""):
 
 def table(results: dict) -> str:
     rows = [("scenario", "figure", "floor (same run)", "ratio", "target", "met")]
-    v = results.get("verification", {})
-    if "page" in v:
-        floor = f"trivial view {_f(v['trivial']['rps'])} req/s, p99 {_f(v['trivial']['p99_ms'])} ms"
-        for key, label in (
-            ("page", "/verifikasi/{code}"),
-            ("api", "GET /api/v1/certificates/{code}"),
-        ):
-            s = v[key]
-            rows.append(
-                (
-                    f"verification {label}, {v['clients']} clients",
-                    f"{_f(s['rps'])} req/s, p50 {_f(s['p50_ms'])} ms, p99 {_f(s['p99_ms'])} ms",
-                    floor,
-                    _f(v[f"{key}_ratio"], 2),
-                    "≥ 0.60, p99 < 100 ms",
-                    "yes" if v[f"{key}_ratio"] >= 0.6 and s["p99_ms"] < 100 else "no",
-                )
-            )
+    rows.extend(verification.table_rows(results.get("verification", {}), _f))
     c = results.get("certificates", {})
     if "issue" in c:
         rows.append(

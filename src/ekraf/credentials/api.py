@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from ekraf.accounts import permissions
 from ekraf.api.auth import authenticated
-from ekraf.core.errors import DomainError, NotFound
+from ekraf.core.errors import NotFound
 from ekraf.trainings.models import Training
 
 from . import codes, ratelimit, selectors, services
@@ -47,11 +47,6 @@ class RevokeIn(Schema):
     reason: str = Field(max_length=300, description="ditampilkan pada verifikasi (5–300 karakter)")
 
 
-class TooManyRequests(DomainError):
-    status = 429
-    code = "rate_limited"
-
-
 def _job_out(job) -> dict:
     return {
         "id": job.public_id,
@@ -88,20 +83,49 @@ def job_status(request: HttpRequest, job_id: str):
     return _job_out(job)
 
 
+class VerifyMiss(Schema):
+    status: str  # mistyped | unknown
+    code: str  # mistyped | not_found
+    detail: str
+
+
+class RateLimited(Schema):
+    code: str
+    detail: str
+
+
 @router.get(
     "/certificates/{code}",
-    response=CertificateOut,
+    response={200: CertificateOut, 404: VerifyMiss, 429: RateLimited},
     summary="Verifikasi e-sertifikat (publik): status dan data yang tercetak",
+    description=(
+        "Terbuka untuk peramban dari situs mana pun (`Access-Control-Allow-Origin: *`). "
+        "404 dengan `status: mistyped` bila huruf pemeriksa kode tidak cocok (salah ketik), "
+        "`status: unknown` bila kode tidak ada."
+    ),
 )
-def verify(request: HttpRequest, code: str):
+def verify(request: HttpRequest, code: str, response: HttpResponse):
+    response["Access-Control-Allow-Origin"] = "*"
     parsed = codes.parse(code)  # a mistyped code is refused before any cache or query
     wanted = selectors.verification_keys(parsed) if parsed else []
     allowed, fetched = ratelimit.allow_and_fetch(request, "verify", wanted)
     if not allowed:
-        raise TooManyRequests("Terlalu banyak permintaan; coba lagi dalam satu menit.")
+        return Status(
+            429,
+            {
+                "code": "rate_limited",
+                "detail": "Terlalu banyak permintaan; coba lagi dalam satu menit.",
+            },
+        )
     answer = selectors.verification_and(parsed, fetched=fetched)[0] if parsed else None
     if answer is None:
-        raise NotFound("E-sertifikat tidak ditemukan.")
+        if not parsed and codes.is_mistyped(code):
+            miss = {"status": "mistyped", "code": "mistyped"}
+            miss["detail"] = "Kode salah ketik — periksa huruf yang mirip."
+        else:
+            miss = {"status": "unknown", "code": "not_found"}
+            miss["detail"] = "E-sertifikat tidak ditemukan."
+        return Status(404, miss)
     return answer
 
 

@@ -13,7 +13,7 @@ class CredentialsConfig(AppConfig):
         from ekraf.accounts import participation, permissions, personal_data
         from ekraf.core import nav, periodic
 
-        from . import openbadges, services
+        from . import archive, openbadges, services
         from .models import Certificate
 
         participation.register(
@@ -60,6 +60,7 @@ class CredentialsConfig(AppConfig):
             )
         )
         periodic.register("credentials-status-lists", openbadges.publish_pending)
+        periodic.register("credentials-archive-timestamps", archive.renew_due)
         personal_data.register(
             "credentials",
             export=services.export_personal_data,

@@ -56,6 +56,13 @@ def parse(text: str) -> str | None:
     return code if check_symbol(data) == check else None
 
 
+def is_mistyped(text: str) -> bool:
+    """True when `text` has a code's length but fails its check (or holds a symbol no code
+    has): someone typed a printed code and slipped, as opposed to typing something else.
+    Call it only for text parse() refused."""
+    return len(normalise(text)) == LENGTH
+
+
 def display(code: str) -> str:
     """``ABCD-EFGH-JKMN-P``: groups of four for reading aloud and typing from paper."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

@@ -18,11 +18,27 @@ class VerifyForm(StyledForm):
 
     def clean_kode(self):
         code = codes.parse(self.cleaned_data["kode"])
+        if code is None and codes.is_mistyped(self.cleaned_data["kode"]):
+            raise forms.ValidationError(_("Kode salah ketik — periksa huruf yang mirip."))
         if code is None:
             raise forms.ValidationError(
-                _("Kode tidak valid. Periksa kembali: mungkin ada huruf yang tertukar.")
+                _("Kode tidak valid: kode verifikasi terdiri dari 13 huruf dan angka.")
             )
         return code
+
+
+class HolderDidForm(StyledForm):
+    did = forms.CharField(
+        label=_("DID dompet digital Anda (opsional)"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Bila dompet Anda (misalnya Learner Credential Wallet) memberi DID, tempel di sini: "
+            "kredensial Open Badges Anda akan menyebut DID itu sebagai pemegangnya. Kosongkan "
+            "untuk menghapusnya."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
 
 class RevokeForm(StyledForm):

@@ -17,6 +17,7 @@ CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
+DID_V1 = "https://www.w3.org/ns/did/v1"  # named by DID documents; not needed to sign
 PINNED = {
     VC_V2: "credentials-v2.jsonld",
     OB_V3: "ob-v3p0-context-3.0.3.json",

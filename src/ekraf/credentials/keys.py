@@ -9,6 +9,11 @@ Two kinds of keys:
 * **The PAdES certificate** signs certificate PDFs. ``credential_keys init`` creates a local
   CA and a signing certificate issued by it (ECDSA P-256, fast to sign); an installation
   with a certificate from a real CA points EKRAF_PDF_SIGNING_CERT/_KEY/_CHAIN at its files.
+* **The local timestamping certificate** (when EKRAF_TSA_URL is not set) stamps the signing
+  time of each PDF (RFC 3161, PAdES B-T) and the archive timestamps (B-LTA). It is issued by
+  the same local CA, for 10 years (twice the signing certificate's 5), and renewed by the
+  periodic job a year before it ends. The local CA also issues its (empty) revocation list,
+  embedded in every PDF with the certificates (B-LT), so a validator needs nothing online.
 
 Layout of the directory::
 
@@ -16,6 +21,8 @@ Layout of the directory::
     ed25519/<kid>.pem        private key (PKCS#8, mode 0600)
     pades/ca.pem, ca-key.pem the local CA (its key only issues signing certificates)
     pades/signer.pem, signer-key.pem
+    pades/tsa.pem, tsa-key.pem   the local timestamping certificate
+    pades/ca.crl             the local CA's latest revocation list (DER), re-issued daily
 
 Keys are read once per process and re-read when keyring.json changes (its mtime), so a
 rotation reaches every web and worker process that shares the directory without a restart.
@@ -246,6 +253,24 @@ def _organisation() -> tuple[str, str]:
     return city.platform_name, f"Pemerintah {city.name}"
 
 
+def crl_url() -> str:
+    return f"{settings.BASE_URL}/pki/ca.crl"
+
+
+def _crl_distribution_point() -> x509.CRLDistributionPoints:
+    """Where a validator, years from now, fetches the local CA's current revocation list."""
+    return x509.CRLDistributionPoints(
+        [
+            x509.DistributionPoint(
+                full_name=[x509.UniformResourceIdentifier(crl_url())],
+                relative_name=None,
+                reasons=None,
+                crl_issuer=None,
+            )
+        ]
+    )
+
+
 def create_local_ca() -> None:
     """A local certification authority for the embedded setup (20 years)."""
     platform, organisation = _organisation()
@@ -270,22 +295,25 @@ def create_local_ca() -> None:
     (directory / "ca.pem").write_bytes(_pem(cert))
 
 
-def issue_pades_certificate() -> None:
-    """A fresh PDF-signing certificate from the local CA (5 years); replaces the current one."""
+def _issue_from_local_ca(
+    common_name: str, *, years: float, stem: str, cache_key: str, time_stamping: bool = False
+) -> None:
+    """A fresh certificate issued by the local CA (ECDSA P-256), replacing `stem`.pem and its
+    key; it names where its revocation list is published."""
     directory = _pades_dir()
     ca_key = serialization.load_pem_private_key((directory / "ca-key.pem").read_bytes(), None)
     ca_cert = x509.load_pem_x509_certificate((directory / "ca.pem").read_bytes())
-    platform, organisation = _organisation()
+    _platform, organisation = _organisation()
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
-    cert = (
+    builder = (
         x509.CertificateBuilder()
-        .subject_name(_name(platform, organisation))
+        .subject_name(_name(common_name, organisation))
         .issuer_name(ca_cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=365 * 5))
+        .not_valid_after(min(now + dt.timedelta(days=365 * years), ca_cert.not_valid_after_utc))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_key_usage(digital_signature=True, content_commitment=True), critical=True)
         .add_extension(
@@ -293,13 +321,50 @@ def issue_pades_certificate() -> None:
             critical=False,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
+        .add_extension(_crl_distribution_point(), critical=False)
     )
-    for name in ("signer-key.pem", "signer.pem"):
+    if time_stamping:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([x509.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+        )
+    cert = builder.sign(ca_key, hashes.SHA256())
+    for name in (f"{stem}-key.pem", f"{stem}.pem"):
         (directory / name).unlink(missing_ok=True)
-    _write_private(directory / "signer-key.pem", _pem(key))
-    (directory / "signer.pem").write_bytes(_pem(cert))
-    _cache.pop("pades", None)
+    _write_private(directory / f"{stem}-key.pem", _pem(key))
+    (directory / f"{stem}.pem").write_bytes(_pem(cert))
+    _cache.pop(cache_key, None)
+
+
+def issue_pades_certificate() -> None:
+    """A fresh PDF-signing certificate from the local CA (5 years); replaces the current one."""
+    _issue_from_local_ca(_organisation()[0], years=5, stem="signer", cache_key="pades")
+
+
+TSA_YEARS = 10
+# The periodic job renews the local timestamping certificate this long before it ends, so the
+# archive timestamps it adds always have years of validity ahead.
+TSA_RENEW_BEFORE = dt.timedelta(days=365)
+# A UUID-based object identifier (ITU-T X.667, arc 2.25) for the local TSA's policy: the
+# platform's own, so no timestamp claims another authority's policy.
+LOCAL_TSA_POLICY = "2.25.166003429916958087298862416826441880419"
+
+
+def issue_tsa_certificate() -> None:
+    """A fresh local timestamping certificate from the local CA; replaces the current one.
+
+    Timestamps made with the old one stay valid: each token carries its own certificate, and
+    the PDFs carry the validation data for it."""
+    _issue_from_local_ca(
+        f"{_organisation()[0]} Local Timestamping",
+        years=TSA_YEARS,
+        stem="tsa",
+        cache_key="tsa",
+        time_stamping=True,
+    )
+
+
+def uses_local_ca() -> bool:
+    return not settings.PDF_SIGNING_CERT or not settings.TSA_URL
 
 
 def init() -> list[str]:
@@ -307,14 +372,106 @@ def init() -> list[str]:
     created = []
     if not (_ed_dir() / "keyring.json").exists():
         created.append(f"Ed25519 {add_ed25519_key()}")
-    if not settings.PDF_SIGNING_CERT:
-        if not (_pades_dir() / "ca.pem").exists():
-            create_local_ca()
-            created.append("CA lokal PAdES")
-        if not (_pades_dir() / "signer.pem").exists():
-            issue_pades_certificate()
-            created.append("sertifikat penandatangan PAdES")
+    if uses_local_ca() and not (_pades_dir() / "ca.pem").exists():
+        create_local_ca()
+        created.append("CA lokal PAdES")
+    if not settings.PDF_SIGNING_CERT and not (_pades_dir() / "signer.pem").exists():
+        issue_pades_certificate()
+        created.append("sertifikat penandatangan PAdES")
+    if not settings.TSA_URL and not (_pades_dir() / "tsa.pem").exists():
+        issue_tsa_certificate()
+        created.append("sertifikat penanda waktu lokal")
     return created
+
+
+@dataclass(frozen=True)
+class TsaMaterial:
+    key: ec.EllipticCurvePrivateKey
+    cert: x509.Certificate
+    ca: x509.Certificate
+
+
+def tsa_material() -> TsaMaterial:
+    """The local timestamping key and certificate, and the CA that issued it."""
+    directory = _pades_dir()
+    paths = (directory / "tsa.pem", directory / "tsa-key.pem", directory / "ca.pem")
+    try:
+        stamp = tuple(p.stat().st_mtime_ns for p in paths)
+    except FileNotFoundError:
+        raise KeysMissing() from None
+    cached = _cache.get("tsa")
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    material = TsaMaterial(
+        key=serialization.load_pem_private_key(paths[1].read_bytes(), None),
+        cert=x509.load_pem_x509_certificate(paths[0].read_bytes()),
+        ca=x509.load_pem_x509_certificate(paths[2].read_bytes()),
+    )
+    _cache["tsa"] = (stamp, material)
+    return material
+
+
+def renew_tsa_if_ending(now: dt.datetime | None = None) -> bool:
+    """Renew the local timestamping certificate when it ends within TSA_RENEW_BEFORE."""
+    if settings.TSA_URL:
+        return False
+    now = now or dt.datetime.now(dt.UTC)
+    if tsa_material().cert.not_valid_after_utc - now > TSA_RENEW_BEFORE:
+        return False
+    issue_tsa_certificate()
+    return True
+
+
+CRL_EVERY = dt.timedelta(days=1)
+CRL_VALID = dt.timedelta(days=7)
+
+
+def crl_der(moment: dt.datetime) -> bytes:
+    """The local CA's (empty) revocation list issued at `moment`, DER."""
+    directory = _pades_dir()
+    ca_key = serialization.load_pem_private_key((directory / "ca-key.pem").read_bytes(), None)
+    ca_cert = x509.load_pem_x509_certificate((directory / "ca.pem").read_bytes())
+    return (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca_cert.subject)
+        .last_update(moment - dt.timedelta(seconds=1))
+        .next_update(moment + CRL_VALID)
+        .add_extension(x509.CRLNumber(int(moment.timestamp())), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+        .public_bytes(serialization.Encoding.DER)
+    )
+
+
+def local_crl() -> bytes | None:
+    """The local CA's revocation list (DER; it revokes nothing), re-issued once a day.
+
+    Embedded in each signed PDF beside the certificates: the proof, at signing time, that
+    neither the signing nor the timestamping certificate was revoked (PAdES B-LT)."""
+    directory = _pades_dir()
+    if not (directory / "ca-key.pem").exists():
+        return None
+    path = directory / "ca.crl"
+    now = dt.datetime.now(dt.UTC)
+    cached = _cache.get("crl")
+    if cached is not None and now - cached[0] < CRL_EVERY:
+        return cached[1]
+    try:
+        crl = x509.load_der_x509_crl(path.read_bytes())
+        if now - crl.last_update_utc < CRL_EVERY:
+            _cache["crl"] = (crl.last_update_utc, path.read_bytes())
+            return _cache["crl"][1]
+    except (FileNotFoundError, ValueError):
+        pass
+    body = crl_der(now)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(body)
+    os.replace(tmp, path)
+    _cache["crl"] = (now, body)
+    return body
 
 
 def pades_material() -> PadesMaterial:

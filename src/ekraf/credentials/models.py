@@ -266,12 +266,20 @@ class Certificate(models.Model):
         IssuanceJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="certificates"
     )
     pdf = models.CharField(max_length=200, blank=True)
+    # When the certificate of the PDF's latest timestamp ends: before then the periodic job
+    # adds the next archive timestamp (PAdES B-LTA, archive.py). Empty: no timestamp to keep.
+    pdf_timestamped_until = models.DateTimeField(null=True, blank=True)
     # Open Badges: revocation slot, salt for the hashed recipient identity, credential id.
     status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="+")
     status_index = models.PositiveIntegerField()
     identity_salt = models.CharField(max_length=32)
     recipient_hash = models.CharField(max_length=80)
     credential_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The Open Badges credential, signed once (at issuance, or when the holder binds a DID) and
+    # served as stored: the storage name of the .json; the .jwt sits beside it.
+    openbadge = models.CharField(max_length=200, blank=True)
+    # The holder's DID, when they gave one in their wallet: the credential subject's id.
+    holder_did = models.CharField(_("DID pemegang"), max_length=300, blank=True)
     revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
     revoked_reason = models.CharField(_("alasan pencabutan"), max_length=300, blank=True)
     revoked_by = models.ForeignKey(
@@ -294,7 +302,10 @@ class Certificate(models.Model):
                 name="certificate_revocation_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["holder", "issued_at"])]
+        indexes = [
+            models.Index(fields=["holder", "issued_at"]),
+            models.Index(fields=["pdf_timestamped_until"], name="certificate_archive_due"),
+        ]
 
     def __str__(self):
         return f"{self.number} · {self.holder_name}"

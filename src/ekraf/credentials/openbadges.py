@@ -4,12 +4,21 @@ Secured two ways with the platform's Ed25519 key:
 * an embedded Data Integrity proof, cryptosuite ``eddsa-rdfc-2022`` (RDFC-1.0 canonical
   N-Quads of the proof options and of the credential, SHA-256 each, Ed25519 over the two
   hashes, proofValue base58btc);
-* VC-JOSE: the same credential (without the embedded proof) as a compact JWS,
-  ``typ: vc+jwt``, ``cty: vc``, media type ``application/vc+jwt``.
+* Open Badges 3.0's JSON Web Token proof format (§8.2): the credential, with its Data
+  Integrity proof, as the payload of a compact JWS with the registered claims ``iss``
+  (issuer.id), ``jti`` (id), ``nbf`` (validFrom), ``sub`` (credentialSubject.id) and ``exp``
+  (validUntil, when there is one); the JOSE header is only ``alg``, ``kid`` (a URL that
+  dereferences to the key as a JWK) and ``typ: JWT``.
 
-Each agency is an issuer with a Profile at a stable URL listing the platform's keys as
-Multikey verification methods. Revocation is a W3C Bitstring Status List per agency
-(131,072 entries), published as a signed BitstringStatusListCredential.
+Both are signed once, when the certificate is issued (or the holder binds a DID), stored, and
+served byte for byte (services.store_credential).
+
+Each agency is an issuer with a Profile at a stable URL. Every verification method has its
+own URL (``…/issuers/{agency}/keys/{kid}``) that answers with a Multikey document naming the
+profile as its ``controller``; the profile lists those URLs under ``assertionMethod``. So a
+verifier that dereferences the proof's ``verificationMethod`` (Digital Bazaar's vc, the DCC's
+verifier-core) gets a key, not the whole profile. Revocation is a W3C Bitstring Status List
+per agency (131,072 entries), published as a signed BitstringStatusListCredential.
 
 Every agency's profile lists the same platform keys: the platform signs on each agency's
 behalf, and separate keys per agency would sit in the same key directory, adding no protection.
@@ -21,6 +30,8 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+import uuid
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -38,7 +49,7 @@ CRYPTOSUITE = "eddsa-rdfc-2022"
 CONTEXT = [jsonld.VC_V2, jsonld.OB_V3]
 ACHIEVEMENT_TYPE = {Kind.COMPLETION: "CertificateOfCompletion", Kind.PARTICIPATION: "Certificate"}
 VC_MEDIA_TYPE = "application/vc"
-VC_JWT_MEDIA_TYPE = "application/vc+jwt"
+JWT_MEDIA_TYPE = "application/jwt"  # RFC 7519: the OB 3.0 JWT proof format
 
 
 def _url(name: str, *args) -> str:
@@ -57,8 +68,34 @@ def achievement_url(training_public_id: str) -> str:
     return _url("credentials:ob_achievement", training_public_id)
 
 
+def did_web(agency_code: str) -> str:
+    """The agency's did:web, resolving to https://HOST/openbadges/issuers/{code}/did.json."""
+    parts = urlsplit(settings.BASE_URL)
+    segments = [*parts.path.strip("/").split("/"), "openbadges", "issuers", agency_code]
+    return ":".join(["did:web", quote(parts.netloc, safe=""), *[s for s in segments if s]])
+
+
+def issuer_id(agency_code: str) -> str:
+    """Who signs: on an HTTPS site the agency's did:web (a DID that wallets, verifier-core and
+    the DCC's issuer registries resolve), else its profile's URL."""
+    return did_web(agency_code) if settings.HTTPS else issuer_url(agency_code)
+
+
 def verification_method(agency_code: str, kid: str) -> str:
-    return f"{issuer_url(agency_code)}#{kid}"
+    """The key's own identifier: ``did:web:…#kid`` (in the DID document) on an HTTPS site, else
+    its own URL, which dereferences to its Multikey document (multikey_document)."""
+    if settings.HTTPS:
+        return f"{did_web(agency_code)}#{kid}"
+    return _url("credentials:ob_key", agency_code, kid)
+
+
+def key_jwk_url(agency_code: str, kid: str) -> str:
+    """The JWT ``kid``: a URL that dereferences to the key as a JWK (OB 3.0 §8.2.3)."""
+    return _url("credentials:ob_key_jwk", agency_code, kid)
+
+
+def achievement_image_url(training_public_id: str) -> str:
+    return _url("credentials:ob_achievement_image", training_public_id)
 
 
 def _timestamp(value: dt.datetime) -> str:
@@ -122,8 +159,8 @@ def verify_proof(document: dict, public_raw: bytes) -> bool:
 # --- the credential ---------------------------------------------------------------------------
 
 
-def _criteria(cert: Certificate) -> str:
-    if cert.kind == Kind.COMPLETION:
+def _criteria(kind: str) -> str:
+    if kind == Kind.COMPLETION:
         return (
             "Mengikuti seluruh rangkaian pelatihan dan memenuhi syarat kelulusan yang ditetapkan "
             "penyelenggara (kehadiran dan nilai post-test)."
@@ -131,18 +168,53 @@ def _criteria(cert: Certificate) -> str:
     return "Terdaftar sebagai peserta terkonfirmasi dan hadir pada pelatihan."
 
 
-def _description(cert: Certificate) -> str:
-    when = cert.starts_on.isoformat() if cert.starts_on else ""
-    if cert.ends_on and cert.ends_on != cert.starts_on:
-        when = f"{when} s.d. {cert.ends_on.isoformat()}"
-    parts = [f"{kind_and_title(cert.training_kind, cert.training_title)} oleh {cert.agency_name}"]
-    if cert.hours:
-        parts.append(f"{cert.hours} jam pelajaran (JP)")
+def _description(printed) -> str:
+    when = printed.starts_on.isoformat() if printed.starts_on else ""
+    if printed.ends_on and printed.ends_on != printed.starts_on:
+        when = f"{when} s.d. {printed.ends_on.isoformat()}"
+    parts = [
+        f"{kind_and_title(printed.training_kind, printed.training_title)} oleh "
+        f"{printed.agency_name}"
+    ]
+    if printed.hours:
+        parts.append(f"{printed.hours} jam pelajaran (JP)")
     if when:
         parts.append(when)
-    if cert.place:
-        parts.append(cert.place)
+    if printed.place:
+        parts.append(printed.place)
     return ", ".join(parts) + ". E-sertifikat ini bukan sertifikat kompetensi profesi (BNSP/LSP)."
+
+
+def achievement_of(printed, training_public_id: str, agency_code: str) -> dict:
+    """The Achievement of a training, from what its certificates print (a Certificate, or
+    selectors.AchievementPrint before the first one): the same object is embedded in every
+    credential and served at its own URL."""
+    return {
+        "id": achievement_url(training_public_id),
+        "type": ["Achievement"],
+        "achievementType": ACHIEVEMENT_TYPE[printed.kind],
+        "name": printed.training_title,
+        "description": _description(printed),
+        "criteria": {"narrative": _criteria(printed.kind)},
+        "image": {
+            "id": achievement_image_url(training_public_id),
+            "type": "Image",
+            "caption": f"Lencana {printed.agency_short_name}",
+        },
+        "creator": {
+            "id": issuer_id(agency_code),
+            "type": ["Profile"],
+            "name": printed.agency_name,
+        },
+    }
+
+
+def subject_id(cert: Certificate) -> str:
+    """The credential subject's id: the holder's DID when they gave one, else a URN of this
+    credential's own (no personal data; JWT ``sub`` needs a value)."""
+    if cert.holder_did:
+        return cert.holder_did
+    return f"urn:uuid:{uuid.uuid5(cert.credential_id, 'credentialSubject')}"
 
 
 def credential(cert: Certificate) -> dict:
@@ -155,12 +227,13 @@ def credential(cert: Certificate) -> dict:
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"E-Sertifikat {kind_label}: {cert.training_title}",
         "issuer": {
-            "id": issuer_url(agency_code),
+            "id": issuer_id(agency_code),
             "type": ["Profile"],
             "name": cert.agency_name,
         },
         "validFrom": _timestamp(cert.issued_at),
         "credentialSubject": {
+            "id": subject_id(cert),
             "type": ["AchievementSubject"],
             "identifier": [
                 {
@@ -171,14 +244,7 @@ def credential(cert: Certificate) -> dict:
                     "salt": cert.identity_salt,
                 }
             ],
-            "achievement": {
-                "id": achievement_url(cert.training.public_id),
-                "type": ["Achievement"],
-                "achievementType": ACHIEVEMENT_TYPE[cert.kind],
-                "name": cert.training_title,
-                "description": _description(cert),
-                "criteria": {"narrative": _criteria(cert)},
-            },
+            "achievement": achievement_of(cert, cert.training.public_id, agency_code),
         },
         "credentialStatus": {
             "id": f"{status_list_url(agency_code, cert.status_list.number)}#{cert.status_index}",
@@ -190,29 +256,72 @@ def credential(cert: Certificate) -> dict:
     }
 
 
-def signed_credential(cert: Certificate) -> dict:
-    return add_proof(credential(cert), cert.agency.code)
+def signed_credential(cert: Certificate, created: dt.datetime | None = None) -> dict:
+    return add_proof(credential(cert), cert.agency.code, created=created)
 
 
-def credential_jwt(cert: Certificate) -> str:
-    """VC-JOSE: the unsecured credential as a compact JWS (application/vc+jwt)."""
-    payload = json.dumps(credential(cert), ensure_ascii=False, separators=(",", ":")).encode()
-    return tokens.sign_compact(payload, typ="vc+jwt", cty="vc")
+def _numeric_date(value: str) -> int:
+    return int(dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
+
+
+def credential_jwt(document: dict, agency_code: str) -> str:
+    """OB 3.0 §8.2: the (signed) credential as a JWT, claims mapped from it."""
+    issuer = document["issuer"]
+    claims = {
+        **document,
+        "iss": issuer["id"] if isinstance(issuer, dict) else issuer,
+        "jti": document["id"],
+        "nbf": _numeric_date(document["validFrom"]),
+        "sub": document["credentialSubject"]["id"],
+    }
+    if document.get("validUntil"):
+        claims["exp"] = _numeric_date(document["validUntil"])
+    payload = json.dumps(claims, ensure_ascii=False, separators=(",", ":")).encode()
+    kid = key_jwk_url(agency_code, keys.keyring().active.kid)
+    return tokens.sign_compact(payload, typ="JWT", kid=kid)
 
 
 # --- issuer profile, achievement -----------------------------------------------------------------
+
+
+def multikey_document(agency_code: str, key: keys.SigningKey) -> dict:
+    """A verification method on its own (W3C Controlled Identifiers: Multikey)."""
+    return {
+        "@context": [jsonld.MULTIKEY_V1],
+        "id": verification_method(agency_code, key.kid),
+        "type": "Multikey",
+        "controller": issuer_url(agency_code),
+        "publicKeyMultibase": key.multikey,
+    }
+
+
+def did_document(agency) -> dict:
+    """The agency's did:web DID document: the platform's keys as Multikey verification methods,
+    each one authorised for assertions, and the profile's URL as another name of the issuer."""
+    did = did_web(agency.code)
+    methods = [
+        {
+            "id": f"{did}#{key.kid}",
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": key.multikey,
+        }
+        for key in keys.keyring().keys.values()
+    ]
+    return {
+        "@context": [jsonld.DID_V1, jsonld.MULTIKEY_V1],
+        "id": did,
+        "alsoKnownAs": [issuer_url(agency.code)],
+        "verificationMethod": methods,
+        "assertionMethod": [m["id"] for m in methods],
+    }
 
 
 def issuer_profile(agency, city=None) -> dict:
     ring = keys.keyring()
     profile_id = issuer_url(agency.code)
     methods = [
-        {
-            "id": f"{profile_id}#{key.kid}",
-            "type": "Multikey",
-            "controller": profile_id,
-            "publicKeyMultibase": key.multikey,
-        }
+        {k: v for k, v in multikey_document(agency.code, key).items() if k != "@context"}
         for key in ring.keys.values()
     ]
     profile = {
@@ -247,21 +356,36 @@ def issuer_profile(agency, city=None) -> dict:
     return profile
 
 
-def achievement(training) -> dict:
+def hosted_achievement(training, printed) -> dict:
+    """The achievement served at its URL: the very object its credentials embed."""
     return {
         "@context": CONTEXT,
-        "id": achievement_url(training.public_id),
-        "type": ["Achievement"],
-        "achievementType": ACHIEVEMENT_TYPE[training.certificate_kind],
-        "name": training.title,
-        "description": (training.description or training.title)[:2000],
-        "criteria": {"narrative": "Lihat syarat kelulusan pelatihan di halaman pelatihan."},
-        "creator": {
-            "id": issuer_url(training.agency.code),
-            "type": ["Profile"],
-            "name": training.agency.name,
-        },
+        **achievement_of(printed, training.public_id, training.agency.code),
     }
+
+
+def achievement_svg(training, city) -> str:
+    """The achievement's badge, drawn from the city's data: its agency, the kind of training,
+    the city; wallets show it instead of a placeholder."""
+    from django.utils.html import escape
+
+    agency = escape(training.agency.short_name[:24])
+    place = escape((city.name if city else "")[:32])
+    kind = "KELULUSAN" if training.certificate_kind == Kind.COMPLETION else "KEIKUTSERTAAN"
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="512" height="512" viewBox="0 0 512 512"'
+        ' role="img" aria-label="E-sertifikat ' + agency + '">'
+        '<circle cx="256" cy="256" r="248" fill="#1f3a5f"/>'
+        '<circle cx="256" cy="256" r="222" fill="none" stroke="#b8923a" stroke-width="10"/>'
+        '<text x="256" y="200" text-anchor="middle" font-family="DejaVu Serif, serif"'
+        ' font-size="44" font-weight="bold" fill="#ffffff">E-SERTIFIKAT</text>'
+        '<text x="256" y="262" text-anchor="middle" font-family="DejaVu Serif, serif"'
+        ' font-size="30" fill="#b8923a">' + kind + "</text>"
+        '<text x="256" y="324" text-anchor="middle" font-family="DejaVu Serif, serif"'
+        ' font-size="34" font-weight="bold" fill="#ffffff">' + agency + "</text>"
+        '<text x="256" y="372" text-anchor="middle" font-family="DejaVu Serif, serif"'
+        ' font-size="24" fill="#ffffff">' + place + "</text></svg>"
+    )
 
 
 # --- status lists --------------------------------------------------------------------------------
@@ -283,7 +407,7 @@ def status_list_credential(status_list: StatusList, bits: bytes) -> dict:
         "@context": [jsonld.VC_V2],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": issuer_url(status_list.agency.code),
+        "issuer": issuer_id(status_list.agency.code),
         "validFrom": _timestamp(timezone.now()),
         "credentialSubject": {
             "id": f"{url}#list",

@@ -31,7 +31,9 @@ REGULAR, BOLD = SERIF, SERIF_BOLD  # DejaVu Serif, embedded (ekraf.core.pdf)
 NAVY = HexColor("#1f3a5f")
 GOLD = HexColor("#b8923a")
 GREY = HexColor("#4a4a4a")
-QR_SIZE = 124  # points: ≥ 3 px per module at 150 dpi even for version 15
+# Points, quiet zone included: a version-10 QR (57 modules + 8 of quiet zone) gets 2.2 pt
+# (0.78 mm) modules: 2.2 px each at 72 dpi, 4.6 px at 150 dpi (tests/credentials/test_qr.py).
+QR_SIZE = 144
 DISCLAIMER = (
     "E-sertifikat ini adalah bukti {what} pelatihan dan BUKAN sertifikat kompetensi profesi "
     "(BNSP). Sertifikat kompetensi hanya diterbitkan oleh Lembaga Sertifikasi Profesi (LSP) "
@@ -241,18 +243,19 @@ def render(cert: Certificate, *, qr, logo_name: str, city_name: str, verify_url:
         _signatory(c, person, centre, signing if i == len(people) - 1 else None)
 
     # QR, code, where to verify.
-    _qr(c, qr, 44, 40, QR_SIZE)
+    _qr(c, qr, 40, 34, QR_SIZE)
+    text_x = 40 + QR_SIZE + 6
     c.setFillColor(GREY)
     c.setFont(REGULAR, 8.5)
-    c.drawString(176, 130, "Kode verifikasi")
+    c.drawString(text_x, 130, "Kode verifikasi")
     c.setFillColorRGB(0, 0, 0)
     c.setFont(BOLD, 12)
-    c.drawString(176, 115, cert.display_code)
+    c.drawString(text_x, 115, cert.display_code)
     c.setFillColor(GREY)
     c.setFont(REGULAR, 8)
-    c.drawString(176, 100, "Pindai QR atau buka")
-    c.drawString(176, 89, verify_url)
-    c.drawString(176, 78, "untuk memeriksa keaslian.")
+    c.drawString(text_x, 100, "Pindai QR atau buka")
+    c.drawString(text_x, 89, verify_url)
+    c.drawString(text_x, 78, "untuk memeriksa keaslian.")
 
     c.showPage()
     c.save()

@@ -20,12 +20,8 @@ from .models import (
     TrainingSignatories,
 )
 
-# Exactly what a verifier may see: what is printed on the certificate, and revocation.
-PUBLIC_FIELDS = (
-    "code",
-    "number",
-    "kind",
-    "holder_name",
+# What a certificate prints about its training (also what its Open Badges achievement says).
+PRINTED_TRAINING_FIELDS = (
     "training_title",
     "training_kind",
     "agency_name",
@@ -34,6 +30,14 @@ PUBLIC_FIELDS = (
     "starts_on",
     "ends_on",
     "place",
+)
+# Exactly what a verifier may see: what is printed on the certificate, and revocation.
+PUBLIC_FIELDS = (
+    "code",
+    "number",
+    "kind",
+    "holder_name",
+    *PRINTED_TRAINING_FIELDS,
     "issued_on",
     "revoked_at",
     "revoked_reason",
@@ -148,6 +152,27 @@ def certificate_with_relations(code: str) -> Certificate | None:
         .order_by()[:1]
     )
     return found[0] if found else None
+
+
+def latest_certificate(training: Training) -> Certificate | None:
+    """The training's latest certificate, with what its Open Badges achievement needs."""
+    return (
+        Certificate.objects.filter(training=training)
+        .only("kind", *PRINTED_TRAINING_FIELDS)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+
+
+def holder_did(user) -> str:
+    """The DID the holder bound to their credentials (the same on all of them), or ''."""
+    return (
+        Certificate.objects.filter(holder=user)
+        .exclude(holder_did="")
+        .values_list("holder_did", flat=True)
+        .first()
+        or ""
+    )
 
 
 def wallet(user):

@@ -20,7 +20,9 @@ A revoked certificate stays that registration's certificate: it is not issued ag
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import re
 import secrets
 from dataclasses import dataclass, field
 from itertools import islice
@@ -36,6 +38,7 @@ from django.utils.translation import gettext as _
 from ekraf.accounts import permissions
 from ekraf.core import validation
 from ekraf.core.errors import Conflict, DomainError, NotFound
+from ekraf.core.ids import random_code
 from ekraf.core.models import Agency
 from ekraf.core.notifications import notify, notify_many
 from ekraf.core.selectors import current_city
@@ -119,6 +122,24 @@ class TrainingPrint:
             logo=logo,
             verify_url=f"{settings.BASE_URL}/verifikasi",
         )
+
+    # What Open Badges' Achievement needs besides (openbadges.achievement_of): the same names
+    # a certificate of the training prints today.
+    @property
+    def training_title(self) -> str:
+        return self.training.title
+
+    @property
+    def agency_name(self) -> str:
+        return self.training.agency.name
+
+    @property
+    def agency_short_name(self) -> str:
+        return self.training.agency.short_name
+
+    @property
+    def hours(self) -> int:
+        return self.training.hours
 
 
 def _signatory_print(signatory: Signatory) -> dict:
@@ -367,13 +388,82 @@ def store_pdf(cert: Certificate, printed: TrainingPrint | None = None) -> str:
     """Draw, sign and store the PDF unless it exists; record its name. Idempotent."""
     if cert.pdf:
         return cert.pdf
-    name = default_storage.save(pdf_storage_name(cert), ContentFile(draw_pdf(cert, printed)))
-    if Certificate.objects.filter(pk=cert.pk, pdf="").update(pdf=name) == 0:
+    data = draw_pdf(cert, printed)
+    until = signing.timestamped_until(data)
+    name = default_storage.save(pdf_storage_name(cert), ContentFile(data))
+    stored = Certificate.objects.filter(pk=cert.pk, pdf="").update(
+        pdf=name, pdf_timestamped_until=until
+    )
+    if stored == 0:
         default_storage.delete(name)  # another run stored it first
-        cert.refresh_from_db(fields=["pdf"])
+        cert.refresh_from_db(fields=["pdf", "pdf_timestamped_until"])
         return cert.pdf
-    cert.pdf = name
+    cert.pdf, cert.pdf_timestamped_until = name, until
     return name
+
+
+# --- the Open Badges credential, signed once -------------------------------------------------------
+
+
+def openbadge_storage_name(cert: Certificate) -> str:
+    # A name of its own each time: re-signing (a DID bound) never overwrites what was served.
+    return f"private/credentials/openbadges/{cert.year}/{cert.code}-{random_code(6)}.json"
+
+
+def jwt_name(json_name: str) -> str:
+    return json_name.removesuffix(".json") + ".jwt"
+
+
+def store_credential(cert: Certificate, *, again: bool = False) -> str:
+    """Sign the certificate's Open Badges credential (.json with its Data Integrity proof, and
+    the same as a JWT) and store both, unless stored already: every download then serves these
+    very bytes, whose proof says when it was made. `again` signs afresh (a DID was bound)."""
+    if cert.openbadge and not again:
+        return cert.openbadge
+    document = openbadges.signed_credential(cert, created=None if again else cert.issued_at)
+    body = json.dumps(document, ensure_ascii=False, indent=2).encode()
+    token = openbadges.credential_jwt(document, cert.agency.code).encode()
+    name = default_storage.save(openbadge_storage_name(cert), ContentFile(body))
+    default_storage.save(jwt_name(name), ContentFile(token))
+    old = cert.openbadge
+    updated = Certificate.objects.filter(pk=cert.pk, openbadge=old).update(openbadge=name)
+    if not updated:  # another run stored one first: serve that one
+        for stale in (name, jwt_name(name)):
+            default_storage.delete(stale)
+        cert.refresh_from_db(fields=["openbadge"])
+        return cert.openbadge
+    if old:
+        for stale in (old, jwt_name(old)):
+            transaction.on_commit(lambda stale=stale: default_storage.delete(stale))
+    cert.openbadge = name
+    return name
+
+
+DID_PATTERN = re.compile(r"did:[a-z0-9]+:[A-Za-z0-9._:%-]*[A-Za-z0-9._%-]")
+
+
+def bind_holder_did(user, did: str) -> int:
+    """The holder's DID becomes the subject of each of their credentials, re-signed now (an
+    empty value removes it). Returns how many credentials were signed again."""
+    did = (did or "").strip()
+    if did and (len(did) > 300 or not DID_PATTERN.fullmatch(did)):
+        raise DomainError(
+            _("DID tidak valid. Contoh: did:key:z6Mk… atau did:web:contoh.id."), field="did"
+        )
+    mine = list(
+        Certificate.objects.filter(holder=user)
+        .exclude(holder_did=did)
+        .select_related("agency", "training", "status_list")
+    )
+    for cert in mine:
+        permissions.require(permissions.can_bind_holder_did(user, cert))
+        with transaction.atomic():
+            cert.holder_did = did
+            cert.save(update_fields=["holder_did"])
+            store_credential(cert, again=True)
+    if mine:
+        audit(user, "certificates.holder_did", user, detail={"count": len(mine)})
+    return len(mine)
 
 
 # --- issuance jobs ----------------------------------------------------------------------------------
@@ -501,7 +591,11 @@ def run_issuance_job(job_id: int, *, chunk_size: int | None = None) -> IssuanceJ
     scope = eligible_registrations(training)
     if job.registration_id:
         scope = scope.filter(pk=job.registration_id)
-    finished = scope.filter(certificate__isnull=False).exclude(certificate__pdf="")
+    finished = (
+        scope.filter(certificate__isnull=False)
+        .exclude(certificate__pdf="")
+        .exclude(certificate__openbadge="")
+    )
     total = scope.count()
     done = finished.count()
     IssuanceJob.objects.filter(pk=job.pk).update(
@@ -555,9 +649,11 @@ def _issue_chunk(job: IssuanceJob, chunk: list[Registration], printed: TrainingP
 
 
 def _finish_one(job, registration, cert, printed, failed_before: set) -> None:
-    """Draw, sign and store one certificate's PDF (outside any transaction); count it."""
+    """Draw, sign and store one certificate's PDF and its Open Badges credential (outside any
+    transaction); count it."""
     try:
         store_pdf(cert, printed)
+        store_credential(cert)
     except Exception as exc:  # noqa: BLE001 - recorded per registration, the job goes on
         _record_failure(job, registration, exc)
         return

@@ -1,9 +1,15 @@
 """PDF signing behind one small interface, chosen by settings.PDF_SIGNER.
 
-* ``local`` (default): a PAdES baseline (B-B) signature with the platform's certificate
+* ``local`` (default): a PAdES baseline B-LT signature with the platform's certificate
   (keys.pades_material): ETSI.CAdES.detached sub-filter, SHA-256, the ESS
-  signing-certificate-v2 attribute. A PDF reader shows the signature and whether the document
-  changed after signing; it names the signer as trusted once the reader trusts the issuing CA.
+  signing-certificate-v2 attribute, the signing time in ``/M``, an RFC 3161 signature
+  timestamp (B-T; timestamps.py: EKRAF_TSA_URL or the local timestamping certificate), and a
+  Document Security Store with the certificates and the local CA's revocation list (B-LT), so
+  the signature still validates after the signing certificate expires. The periodic job
+  ``credentials-archive-timestamps`` (archive.py) adds document timestamps before the
+  timestamping certificate ends (B-LTA). A PDF reader shows the signature, its time and
+  whether the document changed after signing; it names the signer as trusted once the reader
+  trusts the issuing CA.
 * ``none``: PDFs are not signed (the QR token and the verification page still protect them).
 * a dotted path to a class with the ``PdfSigner`` interface, e.g. a client for the state CA's
   signing gateway (BSrE). No such client ships with Ekraf: it needs the gateway's API
@@ -18,6 +24,7 @@ pyHanko's validator checks the result in tests/credentials/test_pdf.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass
@@ -30,7 +37,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from . import keys
+from . import keys, timestamps
 
 
 class PdfSigner(Protocol):
@@ -93,6 +100,7 @@ OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
 OID_CONTENT_TYPE = "1.2.840.113549.1.9.3"
 OID_MESSAGE_DIGEST = "1.2.840.113549.1.9.4"
 OID_SIGNING_CERT_V2 = "1.2.840.113549.1.9.16.2.47"
+OID_SIGNATURE_TIMESTAMP = "1.2.840.113549.1.9.16.2.14"
 OID_SHA256 = "2.16.840.1.101.3.4.2.1"
 OID_ECDSA_SHA256 = "1.2.840.10045.4.3.2"
 OID_RSA_SHA256 = "1.2.840.113549.1.1.11"
@@ -113,10 +121,12 @@ class _CmsTemplate:
     @cached_property
     def reserved_hex(self) -> int:
         """Hex characters to reserve in the PDF for this signer's CMS: a trial signature's size
-        and a margin (ECDSA signatures vary by a few bytes). A certificate from a real CA
-        travels with its chain (BSrE: three RSA-4096 certificates, over 10 KB), so no fixed
-        size fits every installation."""
-        return 2 * (len(self.signed_data(bytes(32))) + 256)
+        and a margin (ECDSA signatures vary by a few bytes; a remote authority's timestamp
+        token may carry a longer chain next time). A certificate from a real CA travels with
+        its chain (BSrE: three RSA-4096 certificates, over 10 KB), so no fixed size fits every
+        installation."""
+        margin = 8192 if settings.TSA_URL else 512
+        return 2 * (len(self.signed_data(bytes(32))) + margin)
 
     def signed_data(self, document_digest: bytes) -> bytes:
         digest_attr = _seq(_oid(OID_MESSAGE_DIGEST), _set(_octets(document_digest)))
@@ -127,6 +137,9 @@ class _CmsTemplate:
             signature = self.key.sign(to_sign, padding.PKCS1v15(), hashes.SHA256())
         else:
             signature = self.key.sign(to_sign, ec.ECDSA(hashes.SHA256()))
+        # PAdES B-T: a timestamp over the signature value, as an unsigned attribute.
+        token = timestamps.token(hashlib.sha256(signature).digest())
+        unsigned = _seq(_oid(OID_SIGNATURE_TIMESTAMP), _set(token))
         signer_info = _seq(
             _int(1),
             self.sid,
@@ -134,6 +147,7 @@ class _CmsTemplate:
             _tlv(0xA0, b"".join(attrs)),  # ... and is embedded as [0] IMPLICIT.
             self.signature_alg,
             _octets(signature),
+            _tlv(0xA1, unsigned),  # [1] IMPLICIT SET OF Attribute
         )
         signed_data = _seq(
             _int(1),
@@ -184,9 +198,13 @@ def preload() -> None:
 
 
 class LocalPadesSigner:
-    """PAdES B-B with the platform's own certificate (see module docstring)."""
+    """PAdES B-LT with the platform's own certificate (see module docstring)."""
 
     def sign(self, pdf: bytes, *, reason: str, location: str) -> bytes:
+        signed = add_validation_data(self._sign(pdf, reason=reason, location=location))
+        return add_document_timestamp(signed)
+
+    def _sign(self, pdf: bytes, *, reason: str, location: str) -> bytes:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign.fields import SigSeedSubFilter
         from pyhanko.sign.signers.cms_embedder import PdfCMSEmbedder, SigIOSetup, SigObjSetup
@@ -202,12 +220,75 @@ class LocalPadesSigner:
             location=location,
             name=_subject_common_name(keys.pades_material().cert),
             bytes_reserved=template.reserved_hex,
+            timestamp=dt.datetime.now(dt.UTC),  # /M: the claimed time; the token proves it
         )
         coroutine.send(SigObjSetup(sig_placeholder=placeholder))
         output = io.BytesIO()
         prepared, output = coroutine.send(SigIOSetup(md_algorithm="sha256", output=output))
         coroutine.send(template.signed_data(prepared.document_digest))
         return output.getvalue()
+
+
+def validation_data() -> tuple[list, list]:
+    """(certificates, CRLs) a validator needs offline, as asn1crypto objects: the signer's
+    chain, the timestamping authority's, and the local CA's current revocation list."""
+    from asn1crypto import crl as asn1_crl
+
+    material = keys.pades_material()
+    certs = {
+        c.fingerprint(hashes.SHA256()): timestamps.asn1_certificate(c)
+        for c in (material.cert, *material.chain, *timestamps.validation_certificates())
+    }
+    crl = keys.local_crl()
+    crls = [asn1_crl.CertificateList.load(crl)] if crl else []
+    return list(certs.values()), crls
+
+
+def add_validation_data(pdf: bytes) -> bytes:
+    """PAdES B-LT: the Document Security Store, in an incremental update after the signature."""
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    certs, crls = validation_data()
+    stream = io.BytesIO(pdf)
+    DocumentSecurityStore.add_dss(stream, None, certs=certs, crls=crls, force_write=True)
+    return stream.getvalue()
+
+
+def timestamped_until(pdf: bytes) -> dt.datetime | None:
+    """When the certificate of the PDF's latest timestamp ends (archive.py extends it before).
+
+    The local signer's timestamps are the local timestamping certificate's, known without
+    reading the file back; any other signer's PDF is read (None: unsigned or unstamped)."""
+    if isinstance(pdf_signer(), NoSigner):
+        return None
+    if isinstance(pdf_signer(), LocalPadesSigner) and not settings.TSA_URL:
+        return keys.tsa_material().cert.not_valid_after_utc
+    from .archive import timestamp_horizon
+
+    return timestamp_horizon(pdf)
+
+
+def add_document_timestamp(pdf: bytes) -> bytes:
+    """PAdES B-LTA: a document timestamp over everything so far, the validation data included.
+
+    It proves that the validation data existed while the certificates it speaks for were
+    valid; a later one, added before this one's timestamping certificate ends (archive.py),
+    extends that proof again. One per incremental update, as PAdES asks."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
+
+    stamper = PdfTimeStamper(timestamps.timestamper(), field_name=_timestamp_field_name(pdf))
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    stamped = stamper.async_timestamp_pdf(writer, "sha256", output=io.BytesIO())
+    return timestamps.run(stamped).getvalue()
+
+
+def _timestamp_field_name(pdf: bytes) -> str:
+    """EkrafArchive1, 2, …: readable in a PDF reader's signature panel, never a clash."""
+    n = 1
+    while f"/T (EkrafArchive{n})".encode() in pdf:
+        n += 1
+    return f"EkrafArchive{n}"
 
 
 def _subject_common_name(cert: x509.Certificate) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -31,6 +30,7 @@ from ekraf.trainings.models import Training
 
 from . import codes, keys, openbadges, ratelimit, selectors, services, tokens
 from .forms import (
+    HolderDidForm,
     ReferralForm,
     ReferralUpdateForm,
     RevokeForm,
@@ -115,7 +115,7 @@ def verify_code(request, code):
         else (None, {})
     )
     if result is None:
-        context = {"result": None, "code": code}
+        context = {"result": None, "code": code, "mistyped": not parsed and codes.is_mistyped(code)}
         return _public_page(request, "credentials/verify_result.html", context, status=404)
     html = pages.get(keys_[result["status"]])
     if html is None:
@@ -149,13 +149,23 @@ def _static_fingerprint() -> str:
     return hashlib.sha256(names.encode()).hexdigest()[:8]
 
 
+def verify_qr(request, digits):
+    """The QR's URL (``/V/<digits>``, a COSE token): the signature is checked here too, then
+    revocation is added."""
+    return _verify_signed(request, tokens.read_cose_token, digits)
+
+
 def verify_token(request, token):
-    """The QR's URL: the signature is checked here too, then revocation is added."""
+    """The URL of QR codes printed before issue 14 (``/v/<JWS>``): they keep verifying."""
+    return _verify_signed(request, tokens.read_qr_token, token)
+
+
+def _verify_signed(request, read, token):
     limited = _limited(request)
     if limited:
         return limited
     try:
-        claims = tokens.read_qr_token(token)
+        claims = read(token)
     except keys.KeysMissing:
         claims = None
     if claims is None:
@@ -167,65 +177,6 @@ def verify_token(request, token):
         {"claims": claims, "result": result},
         status=200 if result else 404,
     )
-
-
-def jwks(request):
-    try:
-        body = keys.keyring().jwks()
-    except keys.KeysMissing:
-        body = {"keys": []}
-    response = JsonResponse(body, content_type="application/jwk-set+json")
-    response["Cache-Control"] = "public, max-age=300"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-# --- Open Badges documents ------------------------------------------------------------------------
-
-
-def _json_ld(data: dict, content_type: str = "application/ld+json") -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type=content_type
-    )
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-def ob_issuer(request, agency_code):
-    agency = Agency.objects.filter(code=agency_code).first()
-    if agency is None:
-        raise Http404
-    try:
-        return _json_ld(openbadges.issuer_profile(agency))
-    except keys.KeysMissing as exc:
-        raise Http404 from exc
-
-
-def ob_achievement(request, public_id):
-    training = Training.objects.filter(public_id=public_id).select_related("agency").first()
-    if training is None or training.status == Training.Status.DRAFT:
-        raise Http404
-    return _json_ld(openbadges.achievement(training))
-
-
-@never_cache
-def ob_status_list(request, agency_code, number):
-    status_list = selectors.status_list(agency_code, number)
-    if status_list is None:
-        raise Http404
-    status_list = services.ensure_status_list_published(status_list)
-    try:
-        with default_storage.open(status_list.file, "rb") as fh:
-            body = fh.read()
-    except FileNotFoundError:
-        # A publish that committed meanwhile deleted the file read above, or storage lost it:
-        # every verifier of every certificate of the agency fetches this, so publish afresh.
-        status_list = openbadges.publish_status_list(status_list.pk)
-        with default_storage.open(status_list.file, "rb") as fh:
-            body = fh.read()
-    response = HttpResponse(body, content_type=openbadges.VC_MEDIA_TYPE)
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 # --- the holder's wallet ---------------------------------------------------------------------------
@@ -246,6 +197,22 @@ def _linkedin_url(cert, verify_url: str) -> str:
 
 @login_required
 def wallet(request):
+    did_form = HolderDidForm(
+        request.POST or None, initial={"did": selectors.holder_did(request.user)}
+    )
+    if request.method == "POST" and did_form.is_valid():
+        try:
+            count = services.bind_holder_did(request.user, did_form.cleaned_data["did"])
+        except DomainError as exc:
+            did_form.add_error("did", exc.message)
+        else:
+            messages.success(
+                request,
+                _("DID disimpan; {count} kredensial Open Badges ditandatangani ulang.").format(
+                    count=count
+                ),
+            )
+            return redirect("credentials:wallet")
     items = []
     for cert in selectors.wallet(request.user):
         verify_url = settings.BASE_URL + reverse("credentials:verify_code", args=[cert.code])
@@ -267,7 +234,7 @@ def wallet(request):
                 "linkedin_url": _linkedin_url(cert, verify_url),
             }
         )
-    return render(request, "credentials/wallet.html", {"items": items})
+    return render(request, "credentials/wallet.html", {"items": items, "did_form": did_form})
 
 
 def _viewable(request, code):
@@ -300,19 +267,22 @@ def certificate_pdf(request, code):
 
 @login_required
 def certificate_openbadge(request, code, fmt):
+    """The credential as signed at issuance: the stored bytes, never signed again here."""
     cert = _viewable(request, code)
     try:
-        if fmt == "jwt":
-            body = openbadges.credential_jwt(cert)
-            content_type, name = openbadges.VC_JWT_MEDIA_TYPE, f"openbadge-{cert.code}.jwt"
-        else:
-            body = json.dumps(openbadges.signed_credential(cert), ensure_ascii=False, indent=2)
-            content_type, name = openbadges.VC_MEDIA_TYPE, f"openbadge-{cert.code}.json"
+        name = services.store_credential(cert)  # only certificates from before issue 14 sign
     except keys.KeysMissing as exc:
         messages.error(request, exc.message)
         return redirect("credentials:wallet")
+    if fmt == "jwt":
+        name = services.jwt_name(name)
+        content_type, filename = openbadges.JWT_MEDIA_TYPE, f"openbadge-{cert.code}.jwt"
+    else:
+        content_type, filename = openbadges.VC_MEDIA_TYPE, f"openbadge-{cert.code}.json"
+    with default_storage.open(name, "rb") as fh:
+        body = fh.read()
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

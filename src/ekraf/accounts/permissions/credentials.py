@@ -33,3 +33,12 @@ def can_request_referral(user) -> bool:
 def can_work_referrals(user, agency_id: int | None) -> bool:
     """Work the professional-certification referral queue: staff of the receiving agency."""
     return can_act_for(user, agency_id)
+
+
+def can_bind_holder_did(user, certificate) -> bool:
+    """Bind a DID as a credential's subject: the holder only (it speaks for them)."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and certificate.holder_id == user.pk
+    )

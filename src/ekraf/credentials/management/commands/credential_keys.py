@@ -1,5 +1,6 @@
 """Create and rotate the e-certificate signing keys (kept under EKRAF_CREDENTIAL_KEYS_DIR)."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from ekraf.credentials import keys
@@ -7,7 +8,8 @@ from ekraf.credentials import keys
 
 class Command(BaseCommand):
     help = (
-        "init: create missing keys (Ed25519 for QR/Open Badges, local CA and PAdES certificate); "
+        "init: create missing keys (Ed25519 for QR/Open Badges, local CA, PAdES certificate, "
+        "local timestamping certificate); "
         "rotate: new active Ed25519 key (old keys stay published for verification); "
         "rotate-pdf: new PAdES signing certificate from the local CA; list: show the keys."
     )
@@ -38,3 +40,11 @@ class Command(BaseCommand):
             f"  PAdES: {material.cert.subject.rfc4514_string()}, berlaku s.d. "
             f"{material.cert.not_valid_after_utc:%Y-%m-%d}"
         )
+        if settings.TSA_URL:
+            self.stdout.write(f"  Penanda waktu: {settings.TSA_URL}")
+        else:
+            tsa = keys.tsa_material().cert
+            self.stdout.write(
+                f"  Penanda waktu lokal: {tsa.subject.rfc4514_string()}, berlaku s.d. "
+                f"{tsa.not_valid_after_utc:%Y-%m-%d}"
+            )
