@@ -1,6 +1,9 @@
 """Rows of the permission matrix: e-certificates (verification, wallet, issuance, revocation,
 signatories, Open Badges) and referrals, pages and API. Format: tests/security/README.md."""
 
+import json
+
+from ekraf.credentials import keys
 from ekraf.credentials import services as credential_services
 from ekraf.credentials import tokens
 from tests.credentials import factories as cf
@@ -15,6 +18,15 @@ credentials:verify                                   ok        ok        ok     
 /verifikasi/                                         ok        ok        ok        ok        ok        ok        ok        ok        ok
 credentials:verify_code                              ok        ok        ok        ok        ok        ok        ok        ok        ok
 credentials:verify_token                             ok        ok        ok        ok        ok        ok        ok        ok        ok
+credentials:verify_qr                                ok        ok        ok        ok        ok        ok        ok        ok        ok
+credentials:verify_offline                           ok        ok        ok        ok        ok        ok        ok        ok        ok
+credentials:verify_offline_worker                    ok        ok        ok        ok        ok        ok        ok        ok        ok
+credentials:pki_crl                                  ok        ok        ok        ok        ok        ok        ok        ok        ok
+credentials:pki_ca                                   ok        ok        ok        ok        ok        ok        ok        ok        ok
+credentials:ob_did                                   ok        ok        ok        ok        ok        ok        ok        ok        ok
+credentials:ob_key                                   ok        ok        ok        ok        ok        ok        ok        ok        ok
+credentials:ob_key_jwk                               ok        ok        ok        ok        ok        ok        ok        ok        ok
+credentials:ob_achievement_image                     ok        ok        ok        ok        ok        ok        ok        ok        ok
 credentials:jwks                                     ok        ok        ok        ok        ok        ok        ok        ok        ok
 credentials:ob_issuer                                ok        ok        ok        ok        ok        ok        ok        ok        ok
 credentials:ob_status_list                           ok        ok        ok        ok        ok        ok        ok        ok        ok
@@ -48,7 +60,7 @@ def world(w):
     w.certificate = w.finished.certificates.get()
     w.signatory = w.agency_a.signatories.get()
     w.referral = credential_services.request_referral(w.creator, scheme="Fotografer Muda")
-    token, _qr = tokens.qr_for(
+    qr_url, _qr = tokens.qr_for(
         tokens.QrClaims(
             code=w.certificate.code,
             holder_name=w.certificate.holder_name,
@@ -57,7 +69,11 @@ def world(w):
             issued_on=w.certificate.issued_on.isoformat(),
         )
     )
-    w.qr_token = token.rstrip("/").rsplit("/", 1)[-1]
+    w.qr_digits = qr_url.rstrip("/").rsplit("/", 1)[-1]
+    # A QR printed before the compact form: a compact JWS at /v/<token>.
+    legacy = {"c": w.certificate.code, "n": w.certificate.holder_name, "d": "2024-01-25"}
+    w.qr_token = tokens.sign_compact(json.dumps(legacy, separators=(",", ":")).encode())
+    w.kid = keys.keyring().active.kid
 
 
 def _code(w):
@@ -71,6 +87,11 @@ def _job(w):
 ARGS = {
     "credentials:verify_code": _code,
     "credentials:verify_token": lambda w: {"token": w.qr_token},
+    "credentials:verify_qr": lambda w: {"digits": w.qr_digits},
+    "credentials:ob_did": lambda w: {"agency_code": w.agency_a.code},
+    "credentials:ob_key": lambda w: {"agency_code": w.agency_a.code, "kid": w.kid},
+    "credentials:ob_key_jwk": lambda w: {"agency_code": w.agency_a.code, "kid": w.kid},
+    "credentials:ob_achievement_image": lambda w: {"public_id": w.finished.public_id},
     "credentials:ob_issuer": lambda w: {"agency_code": w.agency_a.code},
     "credentials:ob_status_list": lambda w: {
         "agency_code": w.agency_a.code,
