@@ -108,7 +108,7 @@ def approve(
         others = list(_overlapping_open(targets))
         locked = {
             b.pk: b
-            for b in Booking.objects.select_for_update()
+            for b in Booking.objects.select_for_update(of=("self",))
             .filter(pk__in=[b.pk for b in targets + others] + [booking.pk])
             .order_by("pk")
         }
@@ -190,7 +190,7 @@ def decline(actor, booking: Booking, reason: str, *, whole_series: bool = False,
     now = now or timezone.now()
     with transaction.atomic():
         targets = list(
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("space")
             .filter(pk__in=list(_targets(booking, whole_series).values_list("pk", flat=True)))
             .order_by("pk")
@@ -221,7 +221,7 @@ def lapse_open_requests(now=None) -> int:
     count = 0
     with transaction.atomic():
         due = list(
-            Booking.objects.select_for_update(skip_locked=True)
+            Booking.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("space", "requester")
             .filter(status__in=Booking.OPEN)
             .filter(Q(expires_at__lte=now) | Q(starts_at__lte=now))

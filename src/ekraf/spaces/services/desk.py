@@ -30,7 +30,9 @@ def _require_desk(actor) -> None:
 
 
 def _locked(booking: Booking) -> Booking:
-    return Booking.objects.select_for_update().select_related("space").get(pk=booking.pk)
+    return (
+        Booking.objects.select_for_update(of=("self",)).select_related("space").get(pk=booking.pk)
+    )
 
 
 def check_in(actor, booking: Booking, now=None) -> tuple[Booking, bool]:
@@ -101,7 +103,7 @@ def send_reminders(now=None) -> int:
     count = 0
     with transaction.atomic():
         due = list(
-            Booking.objects.select_for_update(skip_locked=True)
+            Booking.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("space", "requester")
             .filter(
                 status=S.APPROVED,

@@ -196,6 +196,10 @@ def _place(booking: Booking, room, *, approve_now: bool, series, now, actor) -> 
         booking.pk = None
         booking._state.adding = True
         booking.status = S.QUEUED
+        if series is None:
+            # It waits for the request ahead of it: when that one is decided, lapses or is
+            # cancelled, this one is refused or moves up (with a fresh hold time).
+            booking.expires_at = None
         booking.save()
 
 
@@ -207,7 +211,9 @@ def _require_changeable(actor, booking: Booking) -> None:
 
 
 def _lock(booking: Booking) -> Booking:
-    return Booking.objects.select_for_update().select_related("space").get(pk=booking.pk)
+    return (
+        Booking.objects.select_for_update(of=("self",)).select_related("space").get(pk=booking.pk)
+    )
 
 
 def move_booking(actor, booking: Booking, *, space, starts_at, ends_at, now=None) -> Booking:
@@ -278,7 +284,7 @@ def promote_queued(space_id: int, start, until, *, now=None) -> list[Booking]:
     deciding are skipped; they are decided there."""
     now = _now(now)
     waiting = list(
-        Booking.objects.select_for_update(skip_locked=True)
+        Booking.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("space")
         .filter(
             space_id=space_id,
