@@ -4,7 +4,6 @@ hold rooms through the same table, so a training and a booking never share a roo
 "Buffer between bookings" means: the next use of the room may start no sooner than `buffer`
 minutes after the previous one ends. Each hold is stored as [start, end + buffer)."""
 
-
 import pytest
 from django.db import IntegrityError, transaction
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from ekraf.accounts import permissions
-from ekraf.api.auth import authenticated
+from ekraf.api.auth import authenticated, viewer
 from ekraf.core.errors import DomainError, NotFound
 
 from . import selectors, services
@@ -188,11 +188,6 @@ def _no_nul(*values: str) -> None:
         raise DomainError(_("Karakter NUL tidak diperbolehkan."), code="invalid")
 
 
-def _viewer(request):
-    user = getattr(request, "auth", None) or getattr(request, "user", None)
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
-
-
 def _space_out(room) -> SpaceOut:
     s = room.space
     return SpaceOut(
@@ -322,7 +317,7 @@ def list_spaces(request):
 )
 def centre_availability(request, period: Query[RangeIn]):
     start, end = _bounds(period.from_, period.to)
-    details = permissions.sees_booking_details(_viewer(request))
+    details = permissions.sees_booking_details(viewer(request))
     return _availability(start, end, None, details)
 
 
@@ -346,7 +341,7 @@ def get_space(request, space_id: str):
 def space_availability(request, space_id: str, period: Query[RangeIn]):
     room = _room(space_id)
     start, end = _bounds(period.from_, period.to)
-    details = permissions.sees_booking_details(_viewer(request))
+    details = permissions.sees_booking_details(viewer(request))
     return _availability(start, end, [room.space_id], details)
 
 

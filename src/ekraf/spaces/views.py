@@ -384,7 +384,10 @@ def manage_calendar(request):
 @manager_page
 def manage_approve(request, public_id):
     found = selectors.booking(public_id)
-    form = ApproveForm(request.POST or None, initial={"whole_series": bool(found.series_id)})
+    form = ApproveForm(
+        request.POST if request.method == "POST" else None,
+        initial={"whole_series": bool(found.series_id)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.approve(
