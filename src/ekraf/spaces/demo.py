@@ -187,10 +187,10 @@ def _training_holds() -> tuple[int, int]:
     return held, skipped
 
 
-def _try(call):
+def _try(call, *args, **kwargs):
     try:
         with transaction.atomic():
-            return call()
+            return call(*args, **kwargs)
     except DomainError:
         return None  # a training is there, or a rule says no: the demo moves on
 
@@ -211,26 +211,25 @@ def _week(ctx, manager, people) -> str:
             hour = 9 + (n + i) % 3 * 2
             free = (n + i) % 3 != 0 or space.code not in TARIFFS
             booking = _try(
-                lambda u=user, o=organisation, d=day, h=hour, f=free: services.submit_request(
-                    u,
-                    services.BookingInput(
-                        space=space,
-                        starts_at=_at(d, h),
-                        ends_at=_at(d, h + 2),
-                        title=f"{rng.choice(EVENTS)} {o.split()[-1]}",
-                        attendees=max(1, capacity - rng.randint(0, capacity // 2)),
-                        use_class=UseClass.FREE if f else UseClass.COMMERCIAL,
-                        organisation=o,
-                        contact_name=u.display_name,
-                        contact_phone=f"0812{3000_0000 + n * 10 + i}",
-                        letter=_letter() if f else None,
-                    ),
-                )
+                services.submit_request,
+                user,
+                services.BookingInput(
+                    space=space,
+                    starts_at=_at(day, hour),
+                    ends_at=_at(day, hour + 2),
+                    title=f"{rng.choice(EVENTS)} {organisation.split()[-1]}",
+                    attendees=max(1, capacity - rng.randint(0, capacity // 2)),
+                    use_class=UseClass.FREE if free else UseClass.COMMERCIAL,
+                    organisation=organisation,
+                    contact_name=user.display_name,
+                    contact_phone=f"0812{3000_0000 + n * 10 + i}",
+                    letter=_letter() if free else None,
+                ),
             )
             if booking is None:
                 continue
             if booking.status == Booking.Status.PENDING and i % 3 != 2:
-                _try(lambda b=booking: services.approve(manager, b))
+                _try(services.approve, manager, booking)
                 approved += 1
             elif booking.is_open:
                 pending += 1
