@@ -71,13 +71,14 @@ _DETAIL_FIELDS = ("public_id", "status", "title", "organisation", "contact_name"
 
 
 def busy(start: datetime, end: datetime, *, space_ids=None, details: bool = False) -> list[Busy]:
-    """Holds and closures overlapping [start, end), ordered by room and start (two queries)."""
+    """Holds and closures overlapping [start, end), ordered by room and start (two queries).
+    With details (the space manager) queued requests are listed too, marked as such."""
     fields = ["space_id", "starts_at", "ends_at", "until", "status", "source"]
+    statuses = list(Booking.HOLDING)
     if details:
         fields += _DETAIL_FIELDS
-    bookings = Booking.objects.filter(
-        status__in=Booking.HOLDING, starts_at__lt=end, until__gt=start
-    )
+        statuses.append(S.QUEUED)
+    bookings = Booking.objects.filter(status__in=statuses, starts_at__lt=end, until__gt=start)
     if space_ids is not None:
         bookings = bookings.filter(space_id__in=list(space_ids))
     out = []
