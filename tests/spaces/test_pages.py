@@ -67,7 +67,7 @@ def test_the_public_calendar_is_free_busy_without_personal_data(client, week, da
         assert secret not in body
     assert approved.public_id not in body
     month = client.get(reverse("spaces:calendar") + f"?bulan={day:%Y-%m}").content.decode()
-    assert "Terisi" in month and "Siti Rahayu" not in month
+    assert "1 terisi" in month and "1 ditahan" in month and "Siti Rahayu" not in month
 
 
 def test_the_space_manager_sees_the_details(client, week, day, space_manager):

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.db import connection
+from django.db.models import BigIntegerField, Count, Prefetch, Q
+from django.db.models.functions import Cast, Extract
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,6 +68,36 @@ class Busy:
     contact_name: str = ""
     attendees: int | None = None
 
+    @property
+    def label(self) -> str:
+        """'09.00–11.00' in local time (WIB), for the week view."""
+        return f"{_hm(self.starts_at)}–{_hm(self.ends_at)}"
+
+
+def _hm(value: datetime) -> str:
+    local = value.astimezone(timezone.get_current_timezone())
+    return f"{local.hour:02d}.{local.minute:02d}"
+
+
+def _epoch(field_name: str):
+    return Cast(Extract(field_name, "epoch", tzinfo=UTC), BigIntegerField())
+
+
+def _times(queryset, fields: list[str]) -> list[tuple]:
+    """values_list of `fields` with the three times as aware datetimes. On PostgreSQL they are
+    fetched as epoch seconds: the driver's timestamptz parser (in Python, through Django's
+    time-zone loader) cost about 14 µs a value, most of a month's availability."""
+    if connection.vendor != "postgresql":
+        return list(queryset.values_list(*fields))
+    names = {"starts_at": "_s", "ends_at": "_e", "until": "_u"}
+    annotated = queryset.annotate(**{alias: _epoch(name) for name, alias in names.items()})
+    rows = annotated.values_list(*[names.get(f, f) for f in fields])
+    at = datetime.fromtimestamp
+    return [
+        tuple(at(v, UTC) if f in names else v for f, v in zip(fields, row, strict=True))
+        for row in rows
+    ]
+
 
 _DETAIL_FIELDS = ("public_id", "status", "title", "organisation", "contact_name", "attendees")
 
@@ -74,27 +106,32 @@ def busy(start: datetime, end: datetime, *, space_ids=None, details: bool = Fals
     """Holds and closures overlapping [start, end), ordered by room and start (two queries).
     With details (the space manager) queued requests are listed too, marked as such."""
     fields = ["space_id", "starts_at", "ends_at", "until", "status", "source"]
-    statuses = list(Booking.HOLDING)
     if details:
         fields += _DETAIL_FIELDS
-        statuses.append(S.QUEUED)
-    bookings = Booking.objects.filter(status__in=statuses, starts_at__lt=end, until__gt=start)
+    bookings = _overlapping(Booking.objects.filter(status__in=Booking.HOLDING), start, end)
     if space_ids is not None:
         bookings = bookings.filter(space_id__in=list(space_ids))
+    rows = _times(bookings, fields)
+    if details:
+        queued = Booking.objects.filter(status=S.QUEUED, starts_at__lt=end, until__gt=start)
+        if space_ids is not None:
+            queued = queued.filter(space_id__in=list(space_ids))
+        rows += _times(queued, fields)
+    rows.sort(key=lambda row: (row[0], row[1]))
     out = []
-    for row in bookings.order_by("space_id", "starts_at").values(*fields):
+    for row in rows:
+        space_id, starts_at, ends_at, until, status, source = row[:6]
         item = Busy(
-            space_id=row["space_id"],
-            starts_at=row["starts_at"],
-            ends_at=row["ends_at"],
-            until=row["until"],
-            firm=row["status"] == S.APPROVED,
-            kind="training" if row["source"] == Booking.Source.TRAINING else "booking",
+            space_id=space_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            until=until,
+            firm=status == S.APPROVED,
+            kind="training" if source == Booking.Source.TRAINING else "booking",
         )
         if details:
-            item.id, item.status = row["public_id"], row["status"]
-            item.title, item.organisation = row["title"], row["organisation"]
-            item.contact_name, item.attendees = row["contact_name"], row["attendees"]
+            item.id, item.status, item.title, item.organisation = row[6], status, row[8], row[9]
+            item.contact_name, item.attendees = row[10], row[11]
         out.append(item)
     closures = Blackout.objects.filter(starts_at__lt=end, ends_at__gt=start).values(
         "room_id", "starts_at", "ends_at", "reason"
@@ -119,6 +156,22 @@ def busy(start: datetime, end: datetime, *, space_ids=None, details: bool = Fals
     return out
 
 
+def _overlapping(bookings, start: datetime, end: datetime):
+    """Holding bookings overlapping [start, end). On PostgreSQL asked as a range overlap, which
+    the exclusion constraint's GiST index answers (a month among 50,000 rows in a few ms; the
+    two comparisons would scan every earlier booking)."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.fields import RangeBoundary
+        from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+
+        from ekraf.core.overlap import TsTzRange
+
+        return bookings.alias(span=TsTzRange("starts_at", "until", RangeBoundary())).filter(
+            span__overlap=DateTimeTZRange(start, end, "[)")
+        )
+    return bookings.filter(starts_at__lt=end, until__gt=start)
+
+
 def local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
@@ -132,10 +185,22 @@ class Cell:
     day: date
     items: list[Busy] = field(default_factory=list)
     open_hours: tuple | None = None  # (opens, closes) or None when the room is closed that day
+    firm: int = 0  # approved bookings and training sessions (the month view's counts)
+    tentative: int = 0  # pending (and, for the manager, queued) requests
+    closures: list[Busy] = field(default_factory=list)
 
     @property
     def closed(self) -> bool:
         return self.open_hours is None
+
+    def add(self, item: Busy) -> None:
+        self.items.append(item)
+        if item.kind == "closed":
+            self.closures.append(item)
+        elif item.firm:
+            self.firm += 1
+        else:
+            self.tentative += 1
 
 
 @dataclass
@@ -171,16 +236,15 @@ def calendar(room_list, first: date, days: int, *, details: bool = False) -> Cal
     for item in busy(start, end, space_ids=ids, details=details):
         by_room[item.space_id].append(item)
     rows = []
+    tz = timezone.get_current_timezone()  # once: each localtime() call looks it up again
     for r in room_list:
         hours = {h.weekday: (h.opens, h.closes) for h in r.hours.all()}
         cells = {d: Cell(d, open_hours=hours.get(d.weekday())) for d in dates}
         for item in by_room.get(r.space_id, []):
-            day = max(timezone.localtime(item.starts_at).date(), dates[0])
-            last = min(
-                timezone.localtime(item.ends_at - timedelta(microseconds=1)).date(), dates[-1]
-            )
+            day = max(item.starts_at.astimezone(tz).date(), dates[0])
+            last = min((item.ends_at - timedelta(microseconds=1)).astimezone(tz).date(), dates[-1])
             while day <= last:
-                cells[day].items.append(item)
+                cells[day].add(item)
                 day += timedelta(days=1)
         rows.append(Row(r, [cells[d] for d in dates]))
     return Calendar(first=dates[0], days=dates, rows=rows, details=details)
