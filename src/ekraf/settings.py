@@ -1,4 +1,4 @@
-"""The one settings module. Every knob is an environment variable (see README, "Configuration").
+"""The one settings module. Every knob is an environment variable (see docs/operators.md, "Configuration").
 
 Embedded defaults need nothing: SQLite and files under ``var/``, the database task queue, mail
 on the console. Production sets DATABASE_URL, REDIS_URL, S3 and secrets in the environment.

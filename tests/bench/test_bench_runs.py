@@ -1,6 +1,6 @@
 """`python -m ekraf.bench` runs end to end on a fresh checkout (SQLite, no services): a tiny
 city, every scenario against real server processes, the table and var/bench/latest.json.
-The figures themselves are not asserted (no timed tests): the full run's are in the README."""
+The figures themselves are not asserted (no timed tests): the full run's are in docs/benchmarks.md."""
 
 import json
 import os

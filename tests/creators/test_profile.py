@@ -298,7 +298,7 @@ def test_not_an_image_is_refused(client, creator_user):
     fake = io.BytesIO(b"%PDF-1.4 not an image")
     fake.name = "foto.jpg"
     body = client.post(reverse("creators:edit_profile"), profile_post(photo=fake)).content.decode()
-    assert "bukan gambar" in body
+    assert "harus berupa gambar" in body
     gif = _image("GIF", exif=False)
     body = client.post(reverse("creators:edit_profile"), profile_post(photo=gif)).content.decode()
     assert "JPG, PNG atau WebP" in body

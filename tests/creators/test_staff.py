@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from ekraf.core import spreadsheets
 from ekraf.core.models import AuditEvent
 from ekraf.core.selectors import clear_city_memo
 from ekraf.creators import exports, services
@@ -219,6 +220,6 @@ def test_export_reads_in_chunks(organiser, monkeypatch):
     from ekraf.creators import selectors
 
     queryset = selectors.search_creators(selectors.CreatorFilters(), viewer=organiser)
-    rows = list(exports.csv_stream(queryset, organiser))
+    rows = list(spreadsheets.csv_stream(exports.headers(), exports.rows(queryset, organiser)))
     assert len(rows) == 1 + 1 + 3  # BOM, header, three creators
     assert seen["chunk_size"] == exports.CHUNK

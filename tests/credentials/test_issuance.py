@@ -312,8 +312,8 @@ def _picture(fmt: str, size: tuple[int, int], mode: str = "L") -> io.BytesIO:
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (lambda: _picture("GIF", (300, 100)), "PNG atau JPG"),
-        (lambda: _picture("BMP", (300, 100)), "PNG atau JPG"),
+        (lambda: _picture("GIF", (300, 100)), "harus berupa gambar JPG, PNG"),
+        (lambda: _picture("BMP", (300, 100)), "harus berupa gambar JPG, PNG"),
         # A blank 5,000 x 5,000 PNG is a few dozen KB, and 25 megapixels to decode.
         (lambda: _picture("PNG", (5_000, 5_000)), "terlalu besar"),
         (lambda: _picture("BMP", (1200, 1000), "RGB"), "paling besar 2 MB"),

@@ -2,12 +2,19 @@
 
 Never `playwright install`: the browser comes from the system (apt-get install chromium).
 Tests run at a phone-sized viewport because most people use the platform on their phones.
+
+Every page a browser test visits is checked with axe-core (WCAG 2.1 AA): a serious or critical
+violation fails the test, naming the page, the rule and the elements (tests/e2e/accessibility.py).
+The `page` fixture does it; a test that needs another kind of context opens it with the
+`open_context` fixture (or passes its own to `accessibility.watch(context)`).
 """
 
 import os
 import shutil
 
 import pytest
+
+from tests.e2e.accessibility import AccessibilityChecker
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are ordinary blocking calls, which Django would otherwise refuse.
@@ -50,12 +57,53 @@ def browser():
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Once the test body has passed, check the pages still open: a violation fails the test
+    itself (not its teardown), after everything the test asserted."""
+    result = yield
+    checker = item.funcargs.get("accessibility") if hasattr(item, "funcargs") else None
+    if checker is not None:
+        checker.assert_clean()
+    return result
+
+
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, locale="id-ID", base_url=live_server.url
-    )
-    context.set_default_timeout(10_000)
+def accessibility(browser, live_server):
+    """axe-core on every page of every watched browser context (see tests/e2e/accessibility.py)."""
+    return AccessibilityChecker(origin=live_server.url, browser=browser)
+
+
+@pytest.fixture
+def open_context(browser, live_server, accessibility):
+    """Opens browser contexts like the `page` fixture's (other options may be given), watched by
+    the accessibility checker and closed after the test's checks."""
+    contexts = []
+
+    def open_context(**options):
+        options = {
+            "viewport": PHONE,
+            "is_mobile": True,
+            "has_touch": True,
+            "locale": "id-ID",
+            "base_url": live_server.url,
+            **options,
+        }
+        context = accessibility.watch(
+            browser.new_context(**options), javascript=options.get("java_script_enabled", True)
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_context):
+    context = open_context()
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -64,7 +112,6 @@ def page(browser, live_server):
         lambda msg: errors.append(msg.text) if msg.type == "error" else None,
     )
     yield page
-    context.close()
     # A CSP violation or a script error is a defect even if the test's clicks worked.
     assert not errors, errors
 

@@ -57,17 +57,13 @@ def test_the_referral_filter_by_keyboard_and_by_pointer(page, queue):
     assert page.get_by_text("Ayu Diterima").is_visible()
 
 
-def test_the_referral_filter_works_without_javascript(browser, live_server, queue):
-    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
-    page = context.new_page()
-    try:
-        login(page, queue.username, factories.PASSWORD)
-        page.goto("/kelola/rujukan/")
-        page.get_by_label("Status").select_option("forwarded")
-        assert "status=" not in page.url  # nothing happens by itself without JavaScript
-        page.get_by_role("button", name="Saring").click()
-        page.wait_for_url("**/kelola/rujukan/?status=forwarded")
-        assert page.get_by_text("Budi Diteruskan").is_visible()
-        assert page.get_by_text("Ayu Diterima").count() == 0
-    finally:
-        context.close()
+def test_the_referral_filter_works_without_javascript(open_context, queue):
+    page = open_context(java_script_enabled=False).new_page()
+    login(page, queue.username, factories.PASSWORD)
+    page.goto("/kelola/rujukan/")
+    page.get_by_label("Status").select_option("forwarded")
+    assert "status=" not in page.url  # nothing happens by itself without JavaScript
+    page.get_by_role("button", name="Saring").click()
+    page.wait_for_url("**/kelola/rujukan/?status=forwarded")
+    assert page.get_by_text("Budi Diteruskan").is_visible()
+    assert page.get_by_text("Ayu Diterima").count() == 0

@@ -1,10 +1,49 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from .models import Agency, AuditEvent, City, OutboxMessage, Region, Space, Subsector
 
 
+def _formfield(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")  # Django 6's default, without its warning
+    return field.formfield(**kwargs)
+
+
+def _logo_form(model_class, field_names):
+    """The model's admin form with its logo through the upload gate (re-encoded PNG, no
+    metadata, a generated name)."""
+    from .uploads import ImageUploadField
+
+    class LogoForm(forms.ModelForm):
+        logo = ImageUploadField("logo", required=False)
+
+        class Meta:
+            model = model_class
+            fields = field_names
+            formfield_callback = _formfield
+
+    return LogoForm
+
+
 @admin.register(City)
 class CityAdmin(admin.ModelAdmin):
+    form = _logo_form(
+        City,
+        [
+            "code",
+            "name",
+            "short_name",
+            "province",
+            "platform_name",
+            "address",
+            "email",
+            "phone",
+            "website",
+            "logo",
+        ],
+    )
     list_display = ["name", "code", "platform_name", "email", "phone"]
 
 
@@ -23,6 +62,10 @@ class SubsectorAdmin(admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
+    form = _logo_form(
+        Agency,
+        ["code", "short_name", "name", "kind", "logo", "address", "email", "phone", "is_active"],
+    )
     list_display = ["code", "short_name", "name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "short_name", "name"]

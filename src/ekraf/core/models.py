@@ -210,6 +210,12 @@ class OutboxMessage(models.Model):
     def __str__(self):
         return f"{self.kind} → {self.to_email or self.to_phone}"
 
+    def save(self, *args, **kwargs):
+        if getattr(self, "contact_masked", False):
+            # Read with its address hidden for a viewer: saving would lose where it goes.
+            raise RuntimeError("an outbox message read with its contact hidden is never saved")
+        super().save(*args, **kwargs)
+
     @property
     def wa_url(self) -> str:
         from .notifications import wa_link

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import OutboxMessage
+from .validation import header_safe
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,8 @@ def _fields(
         "recipient": user,
         "to_email": email or (getattr(user, "email", "") if user is not None else ""),
         "to_phone": phone,
-        "subject": subject[:200],
+        # A line break in a subject (a training title, a name) makes the e-mail unsendable.
+        "subject": header_safe(subject, 200),
         "body": body,
         "wa_text": wa_text or body,
         "attach_with": attach_with,
@@ -168,7 +170,7 @@ def deliver(message_id: int, connection=None) -> bool:
             return False
         try:
             email = EmailMessage(
-                subject=message.subject,
+                subject=header_safe(message.subject, 200),  # rows queued before the check too
                 body=message.body,
                 to=[message.to_email],
                 connection=connection,

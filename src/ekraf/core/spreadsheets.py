@@ -65,6 +65,8 @@ class SheetError(DomainError):
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
+# Names a CSV is saved under (Google Forms, Excel, LibreOffice, a text editor).
+_TEXT_EXTENSIONS = frozenset({"csv", "tsv", "txt", "tab"})
 
 
 def kind_of(name: str, head: bytes, *, field: str = "file") -> str:
@@ -79,7 +81,14 @@ def kind_of(name: str, head: bytes, *, field: str = "file") -> str:
         )
     if lower.endswith(".xlsx"):
         raise SheetError(_("Berkas XLSX tidak bisa dibaca."), field=field)
-    if b"\0" in head[:4096]:
+    # Text is read as CSV whatever it is called, but a file that says it is something else (a
+    # PDF, a Word document, a photo) is refused rather than read as garbage rows.
+    extension = lower.rsplit(".", 1)[-1] if "." in lower.rsplit("/", 1)[-1] else ""
+    if (
+        b"\0" in head[:4096]
+        or head.startswith(b"%PDF-")
+        or (extension and extension not in _TEXT_EXTENSIONS)
+    ):
         raise SheetError(_("Unggah berkas .csv atau .xlsx."), field=field)
     return "csv"
 

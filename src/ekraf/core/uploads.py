@@ -34,9 +34,11 @@ import io
 import logging
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
@@ -209,18 +211,7 @@ def accept_image(uploaded, rule: str | ImageRule, *, field: str = "file") -> Cle
                     field,
                 )
             icc = image.info.get("icc_profile") if rule.keep_icc else None
-            if kind == "JPEG":
-                # Decode at 1/2, 1/4 or 1/8 scale straight to about the stored size (draft
-                # keeps both sides at least as asked, so ask with the picture's own shape).
-                scale = rule.max_side / max(width, height)
-                if scale < 1:
-                    wanted = (max(1, int(width * scale)), max(1, int(height * scale)))
-                    image.draft("RGB" if image.mode != "L" else "L", wanted)
-            if getattr(image, "n_frames", 1) > 1:
-                image.seek(0)  # the first frame of an animation
-            image.load()
-            pixels = _upright(image)
-            pixels = _to_output_mode(pixels, rule.output)
+            pixels = _to_output_mode(_bounded_decode(image, kind, rule.max_side), rule.output)
             if icc and pixels.mode not in ("RGB", "RGBA", "L", "LA"):
                 icc = None
             pixels.thumbnail((rule.max_side, rule.max_side), Image.Resampling.LANCZOS)
@@ -258,6 +249,39 @@ def _pixels_message(label, max_pixels: int) -> str:
     }
 
 
+def _bounded_decode(image: Image.Image, kind: str, max_side: int) -> Image.Image:
+    """Decode an opened image whose header passed the checks, upright. JPEG is decoded at 1/2,
+    1/4 or 1/8 scale straight to about `max_side` (draft keeps both sides at least as asked,
+    so ask with the picture's own shape); an animation gives its first frame."""
+    width, height = image.size
+    if kind == "JPEG":
+        scale = max_side / max(width, height)
+        if scale < 1:
+            wanted = (max(1, int(width * scale)), max(1, int(height * scale)))
+            image.draft("RGB" if image.mode != "L" else "L", wanted)
+    if getattr(image, "n_frames", 1) > 1:
+        image.seek(0)
+    image.load()
+    return _upright(image)
+
+
+def decode_stored(data: bytes, max_side: int, *, max_pixels: int = 64_000_000) -> Image.Image:
+    """A stored image (one the gate accepted, or a logo that came with the city's reference
+    data) decoded for drawing it at most `max_side` pixels wide, with the gate's own bounds:
+    type sniffed, pixels checked from the header, JPEG reduced while decoding. ValueError when
+    it is not an image the gate would have let through."""
+    kind = sniff(data)
+    if kind not in ("JPEG", "PNG", "WEBP"):
+        raise ValueError("not a JPEG, PNG or WebP image")
+    image = Image.open(io.BytesIO(data), formats=[kind])
+    width, height = image.size
+    if width * height > max_pixels or (kind != "JPEG" and width * height > FULL_DECODE_MAX_PIXELS):
+        raise ValueError(f"{width} x {height} pixels is more than a stored image may hold")
+    pixels = _bounded_decode(image, kind, max_side)
+    pixels.thumbnail((max_side, max_side))
+    return pixels
+
+
 def _upright(image: Image.Image) -> Image.Image:
     """Apply the EXIF orientation; a broken EXIF block is ignored, never trusted further."""
     try:
@@ -279,6 +303,30 @@ def _to_output_mode(image: Image.Image, output: str) -> Image.Image:
             return background
         return image if image.mode in ("RGB", "L") else image.convert("RGB")
     return image if image.mode in ("RGB", "RGBA", "L", "LA") else image.convert("RGBA")
+
+
+class ImageUploadField(forms.FileField):
+    """A form field (pages and the admin site alike) whose new uploads pass `accept_image` by
+    `rule`: cleaned_data holds the gate's ContentFile under its generated name, ready for a
+    model's FileField/ImageField; no other code decodes the upload first (Django's own
+    forms.ImageField would open it with every Pillow decoder)."""
+
+    def __init__(self, rule: str, **kwargs):
+        self.rule = rule
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": _ACCEPT}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        value = super().clean(data, initial)
+        if not isinstance(value, UploadedFile):
+            return value  # unchanged (the stored file) or cleared (False)
+        try:
+            return accept_image(value, self.rule, field=self.rule).content
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
+
+
+_ACCEPT = "image/jpeg,image/png,image/webp"
 
 
 # --- documents ----------------------------------------------------------------------------------

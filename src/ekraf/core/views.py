@@ -1,19 +1,18 @@
 """Public pages of the platform itself: home, privacy notice, health check, error pages."""
 
 import logging
-import mimetypes
 import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.static import serve
 
 from . import home as home_panels
+from . import uploads
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +35,16 @@ def public_media(request, path):
     and the bucket is never exposed)."""
     if not path.startswith(PUBLIC_MEDIA_PREFIXES) or ".." in path.split("/"):
         raise Http404
-    if isinstance(default_storage, FileSystemStorage):
-        return serve(request, path, document_root=default_storage.location)
     if not default_storage.exists(path):
         raise Http404
-    response = FileResponse(
+    # Served as the upload gate serves any stored file: its type from the name the gate gave
+    # it (an old SVG or HTML "logo" is an attachment, never a page), nosniff, a sandbox.
+    return uploads.serve(
         default_storage.open(path, "rb"),
-        content_type=mimetypes.guess_type(path)[0] or "application/octet-stream",
+        download_name=path.rsplit("/", 1)[-1],
+        inline=True,
+        personal=False,
     )
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
 
 
 def _check_database() -> None:

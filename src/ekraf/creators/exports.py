@@ -1,4 +1,5 @@
-"""Exports of the registry for staff: CSV streamed row by row, XLSX written in write-only mode.
+"""Exports of the registry for staff, written by the platform's one spreadsheet writer
+(ekraf.core.spreadsheets: CSV streamed row by row, XLSX in write-only mode, no cell ever a formula).
 
 Neither ever holds the whole table: rows come from the database in chunks (iterator with
 chunk_size, prefetches per chunk). The NIK is never exported, not even masked. E-mail and phone
@@ -8,15 +9,13 @@ cells stay empty for creators whose contact details the viewer may not see
 
 from __future__ import annotations
 
-import csv
-import re
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekraf.accounts import permissions
+from ekraf.core import spreadsheets
 
 from .models import CreatorProfile
 
@@ -75,43 +74,12 @@ def rows(queryset, viewer) -> Iterator[list]:
         yield row(profile, viewer)
 
 
-_PHONE_OR_NUMBER = re.compile(r"^[+-]?\d[\d .]*$")
-
-
-def safe_cell(value):
-    """Spreadsheet formula injection: text that starts like a formula is quoted."""
-    if (
-        isinstance(value, str)
-        and value[:1] in ("=", "+", "-", "@", "\t", "\r")
-        and not _PHONE_OR_NUMBER.match(value)
-    ):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_stream(queryset, viewer) -> Iterable[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # BOM, so Excel opens UTF-8 names correctly
-    yield writer.writerow(headers())
-    for values in rows(queryset, viewer):
-        yield writer.writerow([safe_cell(v) for v in values])
-
-
-def xlsx_file(queryset, viewer):
-    """A temporary file holding the workbook; openpyxl write-only streams rows to disk."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Pelaku ekraf")[:31])
-    sheet.append(headers())
-    for values in rows(queryset, viewer):
-        sheet.append([safe_cell(v) for v in values])
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after sending
-    workbook.save(out)
-    out.seek(0)
-    return out
+def response(fmt: str, queryset, viewer, filename_stem: str):
+    """The registry as a download, through the platform's one spreadsheet writer (formulas
+    neutralised; CSV streamed, XLSX written row by row to a temporary file)."""
+    if fmt == "csv":
+        return spreadsheets.csv_response(f"{filename_stem}.csv", headers(), rows(queryset, viewer))
+    return spreadsheets.xlsx_response(
+        f"{filename_stem}.xlsx",
+        [spreadsheets.Sheet(_("Pelaku ekraf"), headers(), rows(queryset, viewer))],
+    )

@@ -3,17 +3,15 @@
 Upload → map columns (guessed from the headers, editable) → preview (every row checked;
 problems reported with the line number the organiser sees in the file; duplicates against the
 registry and within the file reported, never merged) → commit (all valid rows in one
-transaction, or nothing). The file is read as a stream (openpyxl read-only, csv reader) and
+transaction, or nothing). The file is read as a stream by the platform's one spreadsheet reader
+(ekraf.core.spreadsheets: the same size, unpacked-size and row limits as every import) and
 rows are written in chunks, so memory stays bounded whatever the size of the file.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -27,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from ekraf.accounts import permissions
 from ekraf.accounts.models import Role, RoleGrant, User
 from ekraf.accounts.services import normalise_email
+from ekraf.core import spreadsheets, validation
 from ekraf.core.errors import Conflict, DomainError, NotFound
 from ekraf.core.models import Region, Subsector
 from ekraf.core.services import audit
@@ -44,12 +43,6 @@ from .models import (
     PathwayInterest,
 )
 
-MAX_BYTES = 10 * 1024 * 1024
-# An XLSX is a zip: 10 MB of it can unpack to gigabytes (a "zip bomb"), and openpyxl keeps the
-# shared-strings part in memory even in read-only mode. The sizes the archive declares are
-# the most its members can yield (zipfile stops there), so checking them is enough.
-MAX_XLSX_UNPACKED = 100 * 1024 * 1024
-MAX_ROWS = 20_000
 MAX_STORED_PROBLEMS = 1_000
 SAMPLE_SIZE = 10
 CHUNK = 500
@@ -211,89 +204,14 @@ def guess_mapping(headers: list[str]) -> dict[str, int]:
 
 # --- reading the file -------------------------------------------------------------------------
 
-
-def _kind(name: str) -> str:
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        return "xlsx"
-    if lower.endswith(".csv"):
-        return "csv"
-    raise DomainError(_("Unggah berkas .csv atau .xlsx."), field="file")
+# The platform's limits for every import (size, unpacked size of an XLSX, rows, columns).
+LIMITS = spreadsheets.DEFAULT_LIMITS
 
 
-def _cell(value) -> str | datetime.date | int | float:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    return value
-
-
-def _check_unpacked_size(fh) -> None:
-    try:
-        with zipfile.ZipFile(fh) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise DomainError(_("Berkas XLSX tidak bisa dibaca."), field="file") from exc
-    finally:
-        fh.seek(0)
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise DomainError(
-            _(
-                "Isi berkas XLSX terlalu besar setelah dibuka (lebih dari %(mb)d MB); "
-                "bagi menjadi beberapa berkas."
-            )
-            % {"mb": MAX_XLSX_UNPACKED // (1024 * 1024)},
-            field="file",
-        )
-
-
-def _xlsx_rows(fh) -> Iterator[tuple[int, list]]:
-    from openpyxl import load_workbook
-
-    _check_unpacked_size(fh)
-    try:
-        workbook = load_workbook(fh, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file
-        raise DomainError(_("Berkas XLSX tidak bisa dibaca."), field="file") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for line, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield line, [_cell(v) for v in row]
-    finally:
-        workbook.close()
-
-
-def _csv_rows(fh) -> Iterator[tuple[int, list]]:
-    raw = getattr(fh, "file", fh)  # the Python file under Django's File wrapper
-    head = raw.read(65536)
-    raw.seek(0)
-    try:
-        head.decode("utf-8-sig")
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError:
-        encoding = "cp1252"  # Excel on Windows saves "CSV" in the local code page
-    first = head.decode(encoding, errors="ignore").splitlines()[:1]
-    delimiter = max([",", ";", "\t"], key=(first[0] if first else "").count)
-    text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
-    reader = csv.reader(text, delimiter=delimiter)
-    start = 1
-    try:
-        for row in reader:
-            yield start, [cell.strip() for cell in row]
-            start = reader.line_num + 1  # a cell may span lines: report where the row starts
-    except csv.Error as exc:
-        raise DomainError(
-            _("Berkas CSV rusak sekitar baris %(n)d.") % {"n": start}, field="file"
-        ) from exc
-    finally:
-        text.detach()  # leave the caller's file open
-
-
-def read_rows(file, name: str) -> Iterator[tuple[int, list]]:
-    """(line number as the organiser sees it, cells) for every row, header included."""
-    reader = _xlsx_rows if _kind(name) == "xlsx" else _csv_rows
-    yield from reader(file)
+def read_rows(file) -> Iterator[tuple[int, list]]:
+    """(line number as the organiser sees it, cells) for every row, header included, read by the
+    platform's one spreadsheet reader within its limits."""
+    return spreadsheets.read_rows(file, LIMITS)
 
 
 # --- checking rows ----------------------------------------------------------------------------
@@ -425,7 +343,13 @@ def check_row(line: int, cells: list, mapping: dict[str, int], headers: list[str
     def bad(name: str, message: str):
         problems.append(Problem(line, column(name), message))
 
+    def check_text(name: str, value: str, multiline: bool = False):
+        message = validation.problem(value, multiline=multiline)
+        if message:
+            bad(name, message)
+
     full_name = services.plain_text(str(get("full_name")), 150)
+    check_text("full_name", full_name)
     if not full_name:
         bad("full_name", _("Nama lengkap kosong."))
     email = normalise_email(str(get("email")))
@@ -437,6 +361,7 @@ def check_row(line: int, cells: list, mapping: dict[str, int], headers: list[str
         bad("email", _("Email tidak sah: %(v)s") % {"v": email})
     row = RowData(line=line, full_name=full_name, email=email)
     row.display_name = services.plain_text(str(get("display_name")), 80)
+    check_text("display_name", row.display_name)
 
     raw_phone = get("phone")
     if raw_phone not in ("", None):
@@ -485,6 +410,9 @@ def check_row(line: int, cells: list, mapping: dict[str, int], headers: list[str
     row.skills = services.parse_skills(str(get("skills")))[: services.MAX_SKILLS]
     row.skills = [s[:60] for s in row.skills]
     row.bio = services.plain_text(str(get("bio")), 600)
+    check_text("bio", row.bio, multiline=True)
+    for skill in row.skills:
+        check_text("skills", skill)
 
     raw_pathways = _norm(get("pathways"))
     if raw_pathways:
@@ -623,17 +551,12 @@ def _run(batch: ImportBatch, on_valid_chunk=None) -> RunResult:
         chunk.clear()
 
     with batch.file.open("rb") as fh:
-        rows = read_rows(fh, batch.original_name)
+        rows = read_rows(fh)
         next(rows, None)  # the header
         for line, cells in rows:
             if not any(str(c).strip() for c in cells if c is not None):
                 continue
             result.total += 1
-            if result.total > MAX_ROWS:
-                raise DomainError(
-                    _("Berkas lebih dari %(n)d baris; bagi menjadi beberapa berkas.")
-                    % {"n": MAX_ROWS}
-                )
             checked = check_row(line, cells, mapping, headers, ref)
             if isinstance(checked, list):
                 result.errors += 1
@@ -687,11 +610,8 @@ def start(user, agency, uploaded) -> ImportBatch:
         _("Anda tidak berwenang mengimpor atas nama perangkat daerah ini."),
     )
     name = (getattr(uploaded, "name", "") or "impor").rsplit("/", 1)[-1][:200]
-    _kind(name)
-    if uploaded.size > MAX_BYTES:
-        raise DomainError(_("Berkas paling besar 10 MB."), field="file")
     uploaded.seek(0)
-    rows = read_rows(uploaded, name)
+    rows = read_rows(uploaded)
     first = next(rows, None)
     rows.close()
     headers = [str(h).strip()[:100] for h in (first[1] if first else [])]

@@ -186,6 +186,17 @@ def creator_for_staff(public_id: str) -> CreatorProfile | None:
     )
 
 
+def profiles_for_contact(user_ids) -> dict[int, CreatorProfile]:
+    """The live profiles of these users, by user id, each annotated so that
+    permissions.can_see_creator_contact decides without a query of its own (one query)."""
+    if not user_ids:
+        return {}
+    rows = _with_contact_consent(
+        CreatorProfile.objects.filter(user_id__in=list(user_ids), deleted_at__isnull=True)
+    )
+    return {profile.user_id: profile for profile in rows}
+
+
 def mark_contact_visibility(viewer, profiles) -> list[CreatorProfile]:
     """The profiles, each with `contact_visible` set for this viewer (for templates)."""
     from ekraf.accounts import permissions

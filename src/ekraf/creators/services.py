@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import datetime
 import html
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -23,11 +22,11 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ekraf.accounts import permissions
 from ekraf.accounts import services as account_services
 from ekraf.accounts.models import User
+from ekraf.core import uploads, validation
 from ekraf.core.errors import Conflict, DomainError, NotAllowed
 from ekraf.core.models import Region, Subsector
 from ekraf.core.services import audit
@@ -38,9 +37,6 @@ from .models import Channel, Consent, CreatorProfile, Gender, Pathway, PathwayIn
 
 MAX_SKILLS = 20
 MAX_CHANNELS = 12
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_MAX_PIXELS = 40_000_000
-PHOTO_SIZE = 800
 
 
 @dataclass(frozen=True)
@@ -312,8 +308,15 @@ def clean_profile(profile: CreatorProfile, data: ProfileInput) -> CleanProfile:
     def err(name, message):
         errors.setdefault(name, []).append(message)
 
+    def check_text(name, value, multiline=False):
+        # Line breaks, control and bidi characters (a right-to-left override), as every app.
+        message = validation.problem(value, multiline=multiline)
+        if message:
+            err(name, message)
+
     if data.full_name is not None:
         name = plain_text(data.full_name)
+        check_text("full_name", name)
         if not name:
             err("full_name", _("Nama lengkap wajib diisi."))
         elif len(name) > 150:
@@ -321,6 +324,7 @@ def clean_profile(profile: CreatorProfile, data: ProfileInput) -> CleanProfile:
         values["full_name"] = name
     if data.display_name is not None:
         display = plain_text(data.display_name)
+        check_text("display_name", display)
         if len(display) > 80:
             err("display_name", _("Nama tampilan paling banyak 80 karakter."))
         values["display_name"] = display
@@ -334,6 +338,7 @@ def clean_profile(profile: CreatorProfile, data: ProfileInput) -> CleanProfile:
         values["kelurahan"] = _resolve_kelurahan(data.kelurahan, errors)
     if data.bio is not None:
         bio = plain_text(data.bio)
+        check_text("bio", bio, multiline=True)
         if len(bio) > 600:
             err("bio", _("Bio paling banyak 600 karakter (sekarang %(n)d).") % {"n": len(bio)})
         values["bio"] = bio
@@ -349,6 +354,8 @@ def clean_profile(profile: CreatorProfile, data: ProfileInput) -> CleanProfile:
     skills = None
     if data.skills is not None:
         skills = parse_skills(data.skills)
+        for skill in skills:
+            check_text("skills", skill)
         if len(skills) > MAX_SKILLS:
             err("skills", _("Paling banyak %(n)d keterampilan.") % {"n": MAX_SKILLS})
         if any(len(s) > 60 for s in skills):
@@ -515,32 +522,10 @@ def update_profile(
 
 
 def process_photo(uploaded) -> ContentFile:
-    """A checked, upright, resized JPEG without EXIF (location, camera) from an upload."""
-    size = getattr(uploaded, "size", None)
-    if size is None:
-        uploaded.seek(0, io.SEEK_END)
-        size = uploaded.tell()
-        uploaded.seek(0)
-    if size > PHOTO_MAX_BYTES:
-        raise DomainError(_("Foto paling besar 5 MB."), field="photo")
-    try:
-        with Image.open(uploaded) as probe:
-            probe.verify()
-        uploaded.seek(0)
-        with Image.open(uploaded) as image:
-            if image.format not in ("JPEG", "PNG", "WEBP"):
-                raise DomainError(_("Foto harus berformat JPG, PNG atau WebP."), field="photo")
-            if image.width * image.height > PHOTO_MAX_PIXELS:
-                raise DomainError(_("Ukuran gambar terlalu besar."), field="photo")
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
-            image.thumbnail((PHOTO_SIZE, PHOTO_SIZE))
-            out = io.BytesIO()
-            # Saved without exif=: nothing of the original metadata is kept.
-            image.save(out, "JPEG", quality=85, optimize=True)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise DomainError(_("Berkas ini bukan gambar yang bisa dibaca."), field="photo") from exc
-    return ContentFile(out.getvalue(), name="foto.jpg")
+    """A profile photo through the platform's upload gate: type sniffed, pixels checked from the
+    header before decoding, decoded at reduced scale, upright, re-encoded as JPEG without EXIF
+    (location, camera) or any other metadata."""
+    return uploads.accept_image(uploaded, "profile_photo", field="photo").content
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ekraf.accounts import permissions
+from ekraf.core import uploads
 from ekraf.core.errors import DomainError, NotAllowed, NotFound
 from ekraf.core.models import Agency
 
@@ -197,12 +198,9 @@ def photo(request, public_id):
     if not permissions.can_see_creator_photo(request.user, profile, published=published):
         raise Http404
     try:
-        fh = profile.photo.open("rb")
+        return uploads.serve(profile.photo, download_name="foto.jpg", inline=True)
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
-    response = FileResponse(fh, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
 
 
 # --- staff back-office ------------------------------------------------------------------------
@@ -243,20 +241,9 @@ def staff_export(request, fmt):
         raise PermissionDenied
     filters = selectors.CreatorFilters.from_query(request.GET)
     queryset = selectors.search_creators(filters, viewer=request.user)
-    stamp = timezone.localdate().isoformat()
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            exports.csv_stream(queryset, request.user), content_type="text/csv"
-        )
-        response["Content-Disposition"] = f'attachment; filename="pelaku-ekraf-{stamp}.csv"'
-        return response
-    if fmt == "xlsx":
-        return FileResponse(
-            exports.xlsx_file(queryset, request.user),
-            as_attachment=True,
-            filename=f"pelaku-ekraf-{stamp}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+    if fmt in ("csv", "xlsx"):
+        stamp = timezone.localdate().isoformat()
+        return exports.response(fmt, queryset, request.user, f"pelaku-ekraf-{stamp}")
     raise Http404
 
 

@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin
+
+from ekraf.core.uploads import ImageUploadField
 
 from .models import (
     Certificate,
@@ -30,8 +33,17 @@ class CertificateAdmin(admin.ModelAdmin):
         return False
 
 
+class SignatoryAdminForm(forms.ModelForm):
+    signature = ImageUploadField("signature", required=False)
+
+    class Meta:
+        model = Signatory
+        fields = ["agency", "name", "nip", "title", "signature", "is_active"]
+
+
 @admin.register(Signatory)
 class SignatoryAdmin(admin.ModelAdmin):
+    form = SignatoryAdminForm
     list_display = ("name", "title", "agency", "is_active")
     list_filter = ("agency", "is_active")
 

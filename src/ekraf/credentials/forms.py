@@ -1,8 +1,8 @@
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from ekraf.core.forms import StyledForm, StyledModelForm
+from ekraf.core.uploads import ImageUploadField
 
 from . import codes
 from .models import Referral, Signatory
@@ -35,13 +35,16 @@ class RevokeForm(StyledForm):
     )
 
 
-SIGNATURE_MAX_BYTES = 2 * 1024 * 1024
-# 4 megapixels: far more than the 120 x 44 point box on the certificate needs. Every worker
-# decodes the file in full once, and Pillow only refuses images above ~180 megapixels.
-SIGNATURE_MAX_PIXELS = 4_000_000
-
-
 class SignatoryForm(StyledModelForm):
+    # The upload gate (sniffed type, pixels checked from the header, re-encoded as PNG without
+    # metadata, a generated name): the same rule as the admin site's form.
+    signature = ImageUploadField(
+        "signature",
+        label=_("Gambar tanda tangan"),
+        required=False,
+        help_text=_("PNG (berlatar transparan atau putih) atau JPG, paling besar 2 MB."),
+    )
+
     class Meta:
         model = Signatory
         fields = ["agency", "name", "nip", "title", "signature", "is_active"]
@@ -50,25 +53,7 @@ class SignatoryForm(StyledModelForm):
         super().__init__(*args, **kwargs)
         if agencies is not None:
             self.fields["agency"].queryset = agencies
-        self.fields["signature"].help_text = _(
-            "PNG (berlatar transparan atau putih) atau JPG, paling besar 2 MB."
-        )
         self.fields["signature"].widget.attrs["accept"] = "image/png,image/jpeg"
-
-    def clean_signature(self):
-        upload = self.cleaned_data.get("signature")
-        if not isinstance(upload, UploadedFile):
-            return upload  # unchanged, or cleared
-        if upload.size > SIGNATURE_MAX_BYTES:
-            raise forms.ValidationError(_("Gambar tanda tangan paling besar 2 MB."))
-        picture = getattr(upload, "image", None)  # opened and verified by ImageField
-        if picture is None or picture.format not in ("PNG", "JPEG"):
-            raise forms.ValidationError(_("Gambar tanda tangan harus berformat PNG atau JPG."))
-        if picture.width * picture.height > SIGNATURE_MAX_PIXELS:
-            raise forms.ValidationError(
-                _("Gambar tanda tangan terlalu besar (paling banyak 2000 × 2000 piksel).")
-            )
-        return upload
 
     def clean_nip(self):
         nip = "".join(self.cleaned_data.get("nip", "").split())

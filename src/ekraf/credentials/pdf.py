@@ -13,7 +13,6 @@ import re
 import threading
 
 from django.core.files.storage import default_storage
-from PIL import Image
 from reportlab import rl_config
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.pagesizes import A4, landscape
@@ -21,6 +20,7 @@ from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
+from ekraf.core import uploads
 from ekraf.core.pdf import SERIF, SERIF_BOLD, register_serif
 from ekraf.core.templatetags.ekraf import MONTHS_ID, kind_and_title, tanggal_dokumen
 
@@ -60,9 +60,9 @@ def image(name: str, max_px: int) -> ImageReader | None:
     with _images_lock:
         try:
             with default_storage.open(name, "rb") as fh:
-                picture = Image.open(io.BytesIO(fh.read()))
-                picture.load()
-            picture.thumbnail((max_px, max_px))
+                # Bounded as the upload gate bounds it (a logo or signature stored before the
+                # gate, or shipped with the city's data, is never decoded whole).
+                picture = uploads.decode_stored(fh.read(), max_px)
             if picture.mode not in ("RGB", "RGBA", "L", "LA"):
                 picture = picture.convert("RGBA")
             reader = ImageReader(picture)

@@ -10,7 +10,7 @@ stored after that transaction, outside any lock, one by one (each recorded as it
 and a rerun of the job draws whatever PDF is missing. One certificate per transaction spent
 more time in the two locked read-modify-writes than in drawing the page.
 
-Who gets a certificate (see README):
+Who gets a certificate (see docs/certificates.md):
 * completion (kelulusan): a confirmed registration the training marked ``completed``;
 * participation (keikutsertaan): a confirmed registration with at least one check-in, or
   marked ``completed``.
@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekraf.accounts import permissions
+from ekraf.core import validation
 from ekraf.core.errors import Conflict, DomainError, NotFound
 from ekraf.core.models import Agency
 from ekraf.core.notifications import notify, notify_many
@@ -593,7 +594,7 @@ def revoke_certificate(actor, code: str, reason: str, *, request=None) -> Certif
     parsed = codes.parse(code)
     if parsed is None:
         raise NotFound(_("E-sertifikat tidak ditemukan."))
-    reason = (reason or "").strip()
+    reason = validation.text(reason, field="reason")
     if len(reason) < 5:
         raise DomainError(_("Tuliskan alasan pencabutan (minimal 5 karakter)."), field="reason")
     if len(reason) > 300:
@@ -649,6 +650,9 @@ def ensure_status_list_published(status_list: StatusList) -> StatusList:
 def save_signatory(actor, signatory: Signatory) -> Signatory:
     """Create or update a signatory of an agency the actor organises for."""
     permissions.require(permissions.can_manage_signatories(actor, signatory.agency_id))
+    # Printed on every certificate: one line each, no control or bidi characters.
+    signatory.name = validation.line(signatory.name, field="name", max_length=150)
+    signatory.title = validation.line(signatory.title, field="title", max_length=200)
     signatory.full_clean()
     signatory.save()
     audit(actor, "certificates.signatory", signatory)
@@ -707,7 +711,8 @@ def training_record(user) -> list[dict]:
 
 def request_referral(user, *, scheme: str, motivation: str = "", phone: str = "") -> Referral:
     permissions.require(permissions.can_request_referral(user))
-    scheme = (scheme or "").strip()
+    scheme = validation.line(scheme, field="scheme", max_length=200)
+    motivation = validation.text(motivation, field="motivation", max_length=2000)
     if not scheme:
         raise DomainError(
             _("Sebutkan bidang atau skema sertifikasi yang diminati."), field="scheme"
@@ -800,7 +805,8 @@ def advance_referral(
         permissions.can_work_referrals(actor, referral.agency_id),
         _("Hanya staf perangkat daerah penerima yang dapat memproses rujukan ini."),
     )
-    note = (note or "").strip()
+    note = validation.text(note, field="note", max_length=2000)
+    lsp_name = validation.line(lsp_name, field="lsp_name", max_length=200)
     with transaction.atomic():
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
         if status == referral.status:

@@ -7,7 +7,7 @@
 * ``none``: PDFs are not signed (the QR token and the verification page still protect them).
 * a dotted path to a class with the ``PdfSigner`` interface, e.g. a client for the state CA's
   signing gateway (BSrE). No such client ships with Ekraf: it needs the gateway's API
-  documentation and credentials, which this project does not have. See README.
+  documentation and credentials, which this project does not have. See docs/certificates.md.
 
 pyHanko writes the signature field and the incremental update (its low-level PdfCMSEmbedder
 protocol, the one meant for remote signers). The CMS SignedData itself is assembled here from

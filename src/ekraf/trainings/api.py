@@ -465,7 +465,7 @@ def register(request, training_id: str, payload: RegistrationIn):
         if profile is None:
             raise NotFound(_("Pelaku ekraf tidak ditemukan."), field="creator_id")
         user = profile.user
-    defaults = services.applicant_defaults(user)
+    defaults = services.applicant_defaults(user, viewer=actor)
     kelurahan = defaults.get("kelurahan")
     if payload.kelurahan:
         kelurahan = Region.objects.filter(
@@ -481,7 +481,7 @@ def register(request, training_id: str, payload: RegistrationIn):
     applicant = services.Applicant(
         full_name=pick("full_name"),
         phone=pick("phone"),
-        email=user.email,
+        email=user.email if user.pk == actor.pk else defaults.get("email", ""),
         gender=pick("gender"),
         birth_year=pick("birth_year", None),
         kelurahan=kelurahan,

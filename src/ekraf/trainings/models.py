@@ -291,6 +291,13 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.full_name} · {self.training}"
 
+    def save(self, *args, **kwargs):
+        if getattr(self, "contact_masked", False):
+            # A copy whose contact was blanked for a viewer (selectors.hide_contacts) would
+            # erase the stored phone and e-mail.
+            raise RuntimeError("a registration read with its contact hidden is never saved")
+        super().save(*args, **kwargs)
+
 
 class Attendance(models.Model):
     """A check-in of a registration at a session; at most one, whoever scans first."""

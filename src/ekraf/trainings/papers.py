@@ -3,7 +3,7 @@ session, the activity report (laporan kegiatan), and the participant list as a s
 
 Drawn with reportlab in DejaVu Sans, embedded (ekraf.core.pdf), so every participant's name
 prints whatever its script and the text stays selectable and searchable; the spreadsheet is
-written with openpyxl's write-only mode (rows streamed, not held twice in memory).
+written by the platform's one spreadsheet writer (ekraf.core.spreadsheets).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ekraf.core import spreadsheets
 from ekraf.core.pdf import SANS, SANS_BOLD, register_sans
 from ekraf.core.templatetags.ekraf import jam, tanggal_dokumen
 
@@ -340,13 +341,9 @@ def _side_by_side(left, right):
 
 
 def participants_xlsx(training, rows, sessions) -> bytes:
-    """The participant list as a spreadsheet, one row per registration."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Peserta")
+    """The participant list as a spreadsheet, one row per registration, written by the one
+    spreadsheet writer (a name such as "=HYPERLINK(…)" stays text, never a formula). `rows`
+    come from selectors.participants, so hidden contacts are already blank."""
     headers = [
         "No",
         "Kode tiket",
@@ -368,21 +365,11 @@ def participants_xlsx(training, rows, sessions) -> bytes:
         "Lulus",
         "Keterangan",
     ]
-    bold = Font(bold=True)
-    header_cells = []
-    for h in headers:
-        cell = WriteOnlyCell(sheet, value=h)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
 
-    def local(value):
-        return timezone.localtime(value).replace(tzinfo=None) if value else None
-
-    for i, r in enumerate(rows, start=1):
-        checkins = getattr(r, "checkins", {})
-        sheet.append(
-            [
+    def values():
+        for i, r in enumerate(rows, start=1):
+            checkins = getattr(r, "checkins", {})
+            yield [
                 i,
                 r.ticket_code,
                 r.full_name,
@@ -396,17 +383,12 @@ def participants_xlsx(training, rows, sessions) -> bytes:
                 r.get_audience_display() if r.audience else "",
                 r.category.name,
                 r.get_status_display(),
-                local(r.created_at),
-                *[
-                    local(checkins[s.pk].checked_in_at) if s.pk in checkins else None
-                    for s in sessions
-                ],
-                float(r.pre_test_score) if r.pre_test_score is not None else None,
-                float(r.post_test_score) if r.post_test_score is not None else None,
+                r.created_at,
+                *[checkins[s.pk].checked_in_at if s.pk in checkins else None for s in sessions],
+                r.pre_test_score,
+                r.post_test_score,
                 {True: "Ya", False: "Tidak"}.get(r.completed, ""),
                 r.completion_reason,
             ]
-        )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+
+    return spreadsheets.xlsx_bytes([spreadsheets.Sheet("Peserta", headers, values())])

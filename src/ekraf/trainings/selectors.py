@@ -305,12 +305,43 @@ class ParticipantFilters:
     q: str = ""
 
 
+def hide_contacts(viewer, registrations: list[Registration]) -> list[Registration]:
+    """Blank, in these in-memory rows, every phone and e-mail the viewer may not see
+    (permissions.can_see_registration_contact), and the same on their outbox messages (whose
+    wa.me links carry the phone); such a row is marked `contact_hidden` and can no longer be
+    saved. Two queries at most, whatever the number of rows."""
+    from ekraf.creators import selectors as creators
+
+    me = getattr(viewer, "pk", None)
+    others = {r.user_id for r in registrations if r.registered_by_id and r.user_id != me}
+    profiles = (
+        creators.profiles_for_contact(others) if others and not permissions.is_admin(viewer) else {}
+    )
+    for registration in registrations:
+        visible = permissions.can_see_registration_contact(
+            viewer, registration, profiles.get(registration.user_id)
+        )
+        registration.contact_hidden = not visible
+        if not visible:
+            _blank_contact(registration)
+    return registrations
+
+
+def _blank_contact(registration: Registration) -> None:
+    registration.email = registration.phone = ""
+    registration.contact_masked = True  # Registration.save refuses such a copy
+    for message in getattr(registration, "messages", []):
+        message.to_email = message.to_phone = ""
+        message.contact_masked = True
+
+
 def participants(
-    training: Training, filters: ParticipantFilters | None = None
+    training: Training, filters: ParticipantFilters | None = None, *, viewer
 ) -> list[Registration]:
     """Registrations of a training with everything the participant list shows: category,
     kecamatan, check-ins per session, feedback, and the latest outbox message (one query each,
-    whatever the number of participants)."""
+    whatever the number of participants). Contacts the viewer may not see are blank, and a
+    search never finds a row by them."""
     filters = filters or ParticipantFilters()
     qs = (
         training.registrations.select_related("category", "kelurahan__parent", "user")
@@ -338,7 +369,36 @@ def participants(
         row.checkins = {a.session_id: a for a in row.attendances.all()}
         row.messages = messages.get(row.public_id, [])
         row.last_message = row.messages[0] if row.messages else None
+    hide_contacts(viewer, rows)
+    if q:
+        # A hidden phone or e-mail must not be confirmed by a search that finds it.
+        needle = q.lower()
+        rows = [
+            r
+            for r in rows
+            if needle in r.full_name.lower()
+            or r.ticket_code.lower() == needle
+            or needle in r.email.lower()
+            or needle in r.phone
+        ]
     return rows
+
+
+def participant(viewer, training: Training, public_id: str) -> Registration | None:
+    """One registration of the training as the participant page shows it, with its outbox
+    messages, its contact hidden as on the list."""
+    registration = (
+        training.registrations.select_related("category", "kelurahan__parent", "user")
+        .filter(public_id=public_id)
+        .first()
+        if is_public_id(public_id)
+        else None
+    )
+    if registration is None:
+        return None
+    registration.messages = messages_by_registration(training).get(registration.public_id, [])
+    hide_contacts(viewer, [registration])
+    return registration
 
 
 def messages_by_registration(training: Training) -> dict[str, list[OutboxMessage]]:

@@ -690,7 +690,7 @@ def manage_participants(request, public_id):
         else "",
         q=request.GET.get("q", "").strip()[:100],
     )
-    rows = selectors.participants(training, filters)
+    rows = selectors.participants(training, filters, viewer=request.user)
     categories = selectors.categories_with_counts(training)
     return render(
         request,
@@ -752,13 +752,7 @@ def _participant_action(request, training):
 @organiser_page
 def manage_participant(request, public_id, registration_id):
     training = selectors.training_for_manager(request.user, public_id)
-    registration = (
-        training.registrations.select_related("category", "kelurahan__parent", "user")
-        .filter(public_id=registration_id)
-        .first()
-        if selectors.is_public_id(registration_id)
-        else None
-    )
+    registration = selectors.participant(request.user, training, registration_id)
     if registration is None:
         raise Http404
     if request.method == "POST":
@@ -773,9 +767,7 @@ def manage_participant(request, public_id, registration_id):
             "training": training,
             "registration": registration,
             "sessions": sessions,
-            "messages_sent": selectors.messages_by_registration(training).get(
-                registration.public_id, []
-            ),
+            "messages_sent": registration.messages,
             "feedback": getattr(registration, "feedback", None)
             if hasattr(registration, "feedback")
             else None,
@@ -800,11 +792,11 @@ def manage_register_other(request, public_id):
             form.add_error("who", _("Akun dengan email atau ID itu tidak ditemukan."))
         else:
             category = next(c for c in categories if str(c.pk) == form.cleaned_data["category"])
-            defaults = services.applicant_defaults(user)
+            defaults = services.applicant_defaults(user, viewer=request.user)
             applicant = services.Applicant(
                 full_name=defaults.get("full_name") or user.display_name,
                 phone=defaults.get("phone", ""),
-                email=user.email,
+                email=defaults.get("email", ""),
                 gender=defaults.get("gender", ""),
                 birth_year=defaults.get("birth_year"),
                 kelurahan=defaults.get("kelurahan"),
@@ -834,7 +826,7 @@ def manage_participants_xlsx(request, public_id):
     from ekraf.core.services import audit
 
     training = selectors.training_for_manager(request.user, public_id)
-    rows = selectors.participants(training)
+    rows = selectors.participants(training, viewer=request.user)
     content = papers.participants_xlsx(training, rows, list(training.sessions.all()))
     audit(request.user, "training.participants.export", training, request=request)
     response = HttpResponse(

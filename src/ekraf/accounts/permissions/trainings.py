@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from ekraf.accounts.models import Role
 
+from .creators import can_see_creator_contact
 from .roles import agency_ids, can_organise_for, is_admin, scope_to_agencies
 
 
@@ -50,3 +51,23 @@ def can_view_registration(user, registration) -> bool:
 
 def can_cancel_registration(user, registration) -> bool:
     return can_view_registration(user, registration)
+
+
+def can_see_registration_contact(user, registration, profile) -> bool:
+    """The phone and e-mail on a registration (pages, peserta.xlsx, outbox links alike).
+
+    A person who registers themselves gives their contact to that training's organisers for
+    that training, so they see it. When someone else registered the person (an organiser, an
+    administrator), the contact is the registry's, and `can_see_creator_contact` decides, now
+    (a consent withdrawn later hides it again). `profile` is the person's creator profile,
+    annotated as the creators' selectors do, or None.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if registration.user_id == user.pk or is_admin(user):
+        return True
+    if not can_view_registration(user, registration):
+        return False
+    if registration.registered_by_id is None:
+        return True
+    return can_see_creator_contact(user, profile)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekraf.accounts import permissions
+from ekraf.core import validation
 from ekraf.core.errors import Conflict, DomainError, NotFound
 from ekraf.core.services import audit
 
@@ -68,6 +69,22 @@ class CategoryInput:
     delete: bool = False
 
 
+# The training's free text, checked (and normalised in place) the same for pages and the API:
+# a line break in the title once made every e-mail about the training fail.
+_TRAINING_TEXT = {
+    "title": (validation.line, 200),
+    "audience": (validation.line, 200),
+    "description": (validation.text, 20_000),
+    "learning_outcomes": (validation.text, 20_000),
+}
+
+
+def _clean_training_text(fields: dict) -> None:
+    for name, (check, limit) in _TRAINING_TEXT.items():
+        if name in fields:
+            fields[name] = check(fields[name], field=name, max_length=limit)
+
+
 def _check_training_fields(fields: dict) -> None:
     opens, closes = fields.get("registration_opens_at"), fields.get("registration_closes_at")
     if opens and closes and closes <= opens:
@@ -88,6 +105,12 @@ def _check_training_fields(fields: dict) -> None:
 
 def _check_session(session: SessionInput, position: int) -> None:
     label = _("Sesi %(n)s") % {"n": position}
+    session.title = validation.line(session.title, field="title", max_length=200, label=label)
+    session.address = validation.line(session.address, field="address", max_length=255, label=label)
+    # Forms and the API alike: only an http(s) link, never javascript: or data:.
+    session.online_url = validation.url(
+        session.online_url, field="online_url", max_length=200, label=label
+    )
     if session.ends_at <= session.starts_at:
         raise DomainError(
             _("%(label)s: waktu selesai harus sesudah waktu mulai.") % {"label": label}
@@ -163,6 +186,8 @@ def _apply_categories(training: Training, categories: list[CategoryInput], now) 
     kept = [c for c in categories if not c.delete]
     if not kept:
         raise DomainError(_("Pelatihan memerlukan sedikitnya satu kategori kuota."))
+    for data in kept:
+        data.name = validation.line(data.name, field="name", max_length=60, required=True)
     names = [c.name.strip().lower() for c in kept]
     if len(set(names)) != len(names):
         raise DomainError(_("Nama kategori kuota tidak boleh kembar."))
@@ -226,6 +251,7 @@ def create_training(
         permissions.can_organise_for(actor, getattr(agency, "pk", None)),
         _("Anda bukan penyelenggara untuk perangkat daerah ini."),
     )
+    _clean_training_text(fields)
     _check_training_fields(fields)
     training = Training(agency=agency, created_by=actor)
     for name in TRAINING_FIELDS:
@@ -255,6 +281,7 @@ def update_training(
     require_manager(actor, training)
     if training.status in (TStatus.FINISHED, TStatus.CANCELLED):
         raise Conflict(_("Pelatihan yang sudah selesai atau dibatalkan tidak bisa diubah."))
+    _clean_training_text(fields)
     with transaction.atomic():
         _check_training_fields({**{n: getattr(training, n) for n in TRAINING_FIELDS}, **fields})
         for name in TRAINING_FIELDS:
@@ -338,7 +365,7 @@ def finish_training(actor, training: Training, now=None) -> Training:
 def cancel_training(actor, training: Training, reason: str, now=None) -> int:
     """Cancel the whole training and tell everyone registered why. Returns how many were told."""
     require_manager(actor, training)
-    reason = (reason or "").strip()
+    reason = validation.text(reason, field="reason", max_length=2000)
     if not reason:
         raise DomainError(
             _("Tuliskan alasan pembatalan; peserta akan menerimanya."), field="reason"

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from ekraf.core import validation
 from ekraf.core.errors import Conflict, DomainError, NotAllowed
 
 from ..models import Feedback, Registration
@@ -38,7 +39,9 @@ def give_feedback(
     try:
         with transaction.atomic():
             return Feedback.objects.create(
-                registration=registration, rating=rating, comment=(comment or "").strip()[:2000]
+                registration=registration,
+                rating=rating,
+                comment=validation.text(comment, field="comment", max_length=2000),
             )
     except IntegrityError as exc:
         raise Conflict(_("Terima kasih, umpan balik Anda sudah kami terima.")) from exc

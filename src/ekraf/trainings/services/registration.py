@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekraf.accounts import permissions
+from ekraf.core import validation
 from ekraf.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from ekraf.core.models import City, Region
 from ekraf.core.services import audit
@@ -67,9 +68,25 @@ def creator_profile_of(user):
     return None if profile.deleted_at else profile
 
 
-def applicant_defaults(user) -> dict:
+def applicant_defaults(user, *, viewer=None) -> dict:
     """Initial values for the registration form: the creator profile, else the person's last
-    registration, else the account."""
+    registration, else the account.
+
+    When someone else fills the form for the person (`viewer`, an organiser registering them),
+    only what the registry shows that viewer: the profile's name, gender, birth year and
+    kelurahan, and its phone and e-mail only where permissions.can_see_creator_contact allows —
+    never what the person told another training.
+    """
+    profile = creator_profile_of(user)
+    if viewer is not None and viewer.pk != user.pk:
+        data = {"full_name": (profile.full_name if profile else "") or user.display_name}
+        if profile is not None:
+            for name in ("gender", "birth_year", "kelurahan"):
+                if getattr(profile, name):
+                    data[name] = getattr(profile, name)
+            if permissions.can_see_creator_contact(viewer, profile):
+                data.update(email=user.email, phone=profile.phone)
+        return data
     data = {"full_name": user.display_name, "email": user.email}
     last = Registration.objects.filter(user=user).order_by("-created_at").first()
     if last is not None:
@@ -82,7 +99,6 @@ def applicant_defaults(user) -> dict:
             origin=last.origin,
             audience=last.audience or Registration.Audience.PUBLIC,
         )
-    profile = creator_profile_of(user)
     if profile is not None:
         for name in ("full_name", "phone", "gender", "birth_year", "kelurahan"):
             value = getattr(profile, name)
@@ -176,7 +192,9 @@ def registration_refusal(
 
 
 def _clean_applicant(applicant: Applicant) -> Applicant:
-    applicant.full_name = " ".join((applicant.full_name or "").split())
+    applicant.full_name = " ".join(
+        validation.line(applicant.full_name, field="full_name", max_length=150).split()
+    )
     if not applicant.full_name:
         raise DomainError(_("Nama lengkap wajib diisi."), field="full_name")
     applicant.phone = normalise_phone(applicant.phone)
@@ -192,8 +210,10 @@ def _clean_applicant(applicant: Applicant) -> Applicant:
         raise DomainError(_("Tahun lahir tidak masuk akal."), field="birth_year")
     if applicant.kelurahan is not None and applicant.kelurahan.level != Region.Level.VILLAGE:
         raise DomainError(_("Pilih kelurahan."), field="kelurahan")
-    applicant.origin = (applicant.origin or "").strip()[:150]
-    applicant.motivation = (applicant.motivation or "").strip()[:2000]
+    applicant.origin = validation.line(applicant.origin, field="origin", max_length=150)
+    applicant.motivation = validation.text(
+        applicant.motivation, field="motivation", max_length=2000
+    )
     return applicant
 
 
@@ -230,6 +250,11 @@ def register(
     if refusal:
         raise Conflict(refusal, code="registration_closed")
     applicant = _clean_applicant(applicant)
+    if by_organiser and not permissions.can_see_creator_contact(actor, creator_profile_of(user)):
+        # Registering someone copies only what the organiser may see: a contact the person
+        # withheld from the registry is not handed over by putting them in a training. They
+        # are still told, through their account's address (the outbox falls back to it).
+        applicant.email = applicant.phone = ""
     year = _training_year(first_start)
     categories = list(training.categories.all())
     if category is not None:
@@ -259,7 +284,7 @@ def register(
         category=category,
         user=user,
         full_name=applicant.full_name,
-        email=applicant.email or user.email,
+        email=applicant.email or ("" if by_organiser else user.email),
         phone=applicant.phone,
         gender=applicant.gender,
         birth_year=applicant.birth_year,
@@ -394,7 +419,7 @@ def cancel_registration(
         held_seat = registration.status in Registration.HOLDS_SEAT
         registration.status = Status.CANCELLED
         registration.cancelled_at = now
-        registration.cancel_reason = (reason or "").strip()[:200] or (
+        registration.cancel_reason = validation.line(reason, field="reason")[:200] or (
             _("Dibatalkan oleh penyelenggara") if by_organiser else _("Dibatalkan oleh peserta")
         )
         registration.offer_expires_at = None
