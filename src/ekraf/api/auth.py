@@ -18,3 +18,16 @@ class TokenAuth(HttpBearer):
 token_auth = TokenAuth()
 # Token first, then the logged-in browser session (ninja checks CSRF for session auth).
 authenticated = [token_auth, django_auth]
+
+
+def viewer(request):
+    """The caller of a public endpoint (auth=None): a valid token's user, the session's user,
+    or None — for answers that show more to some callers (e.g. a room's bookings with details
+    for the space manager)."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        user = account_services.user_for_token(header[7:].strip())
+        if user is not None:
+            return user
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None

@@ -45,7 +45,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated: verification,certificates,rush,dashboard,search",
+        help="comma-separated: verification,certificates,rush,dashboard,search,spaces",
     )
     parser.add_argument("--reuse", action="store_true", help="keep the bench database if built")
     parser.add_argument("--seed", type=int, default=2024)
@@ -482,12 +482,16 @@ def scenario_search(ctx) -> dict:
     }
 
 
+from .spaces import scenario_spaces  # noqa: E402 - each scenario module beside its peers
+from .spaces import table_rows as spaces_rows  # noqa: E402
+
 SCENARIOS = {
     "verification": verification.scenario_verification,
     "dashboard": scenario_dashboard,
     "search": scenario_search,
     "rush": scenario_rush,
     "certificates": scenario_certificates,
+    "spaces": scenario_spaces,
 }
 
 
@@ -565,6 +569,7 @@ def table(results: dict) -> str:
                 "–",
             )
         )
+    rows += spaces_rows(results.get("spaces", {}), _f)
     if results.get("web_peak_rss_mb"):
         rows.append(
             (

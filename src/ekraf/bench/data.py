@@ -28,6 +28,7 @@ FULL = {
     "registrations": 500_000,
     "attendance": 1_000_000,
     "certificates": 200_000,
+    "bookings": 50_000,
 }
 QUICK = {
     "creators": 5_000,
@@ -35,6 +36,7 @@ QUICK = {
     "registrations": 25_000,
     "attendance": 50_000,
     "certificates": 10_000,
+    "bookings": 50_000,  # the spaces target is set at 50,000 rows; cheap to load at any scale
 }
 UNUSABLE_PASSWORD = "!bench"  # no one logs in with a password: sessions are made directly
 ORGANISER_AGENCIES = ("diskominfo", "diskopindag", "disporapar", "disnaker-pmptsp")
@@ -88,6 +90,61 @@ def _staff_user(username: str, role: str, agency=None):
     user.save(update_fields=["email_verified_at"])
     accounts.grant_role(user, role, agency)
     return user
+
+
+# A room's day in the synthetic city: five uses with the buffer between them (30 minutes).
+BOOKING_SLOTS = ((8, 0, 10, 0), (10, 30, 12, 30), (13, 0, 15, 0), (15, 30, 17, 30), (18, 0, 20, 0))
+
+
+def room_bookings(n: int, rng: random.Random, now, first_user: int, people: int) -> int:
+    """`n` bookings of the creative centre's rooms, back to back from about two years ago to
+    half a year ahead (Monday to Saturday, five a day per room), most approved; holds never
+    overlap, so the exclusion constraint accepts every row of the COPY."""
+    from ekraf.core.models import Space
+    from ekraf.spaces.models import Booking
+
+    spaces = list(Space.objects.order_by("pk").values_list("pk", flat=True))
+    if not n or not spaces:
+        return 0
+    per_day = len(spaces) * len(BOOKING_SLOTS)
+    days_needed = -(-n * 7 // (per_day * 6))
+    first_day = timezone.localdate(now) - dt.timedelta(days=max(0, days_needed - 180))
+    statuses = ["approved"] * 17 + ["pending", "declined", "cancelled"]
+    codes = unique_codes(12)
+
+    def rows():
+        made, day = 0, first_day
+        while made < n:
+            if day.weekday() < 6:
+                for space in spaces:
+                    for h1, m1, h2, m2 in BOOKING_SLOTS:
+                        if made >= n:
+                            return
+                        start = timezone.make_aware(dt.datetime.combine(day, dt.time(h1, m1)))
+                        end = timezone.make_aware(dt.datetime.combine(day, dt.time(h2, m2)))
+                        made += 1
+                        yield {
+                            "id": first_booking + made,
+                            "public_id": next(codes),
+                            "space_id": space,
+                            "source": "request",
+                            "status": rng.choice(statuses),
+                            "starts_at": start,
+                            "ends_at": end,
+                            "until": end + dt.timedelta(minutes=30),
+                            "requester_id": first_user + rng.randrange(people) if people else None,
+                            "title": f"Kegiatan Komunitas {made}",
+                            "organisation": "Komunitas Kreatif Malang",
+                            "contact_name": f"Penanggung Jawab {made}",
+                            "attendees": rng.randint(5, 40),
+                            "use_class": "sosial",
+                            "quoted_price": 0,
+                        }
+            day += dt.timedelta(days=1)
+
+    first_booking = bulk.next_id(Booking) - 1
+    with transaction.atomic():
+        return bulk.insert(Booking, rows())
 
 
 def build(counts: dict, *, seed: int = 2024, out=print) -> City:
@@ -385,6 +442,8 @@ def build(counts: dict, *, seed: int = 2024, out=print) -> City:
                 agency_id=agency_id, year=year, defaults={"last_sequence": last}
             )
     out(f"  {len(rows)} e-sertifikat")
+    booked = room_bookings(counts.get("bookings", 0), rng, now, first_user, n)
+    out(f"  {booked} pemesanan ruang")
     if connection.vendor == "postgresql":
         # What PostgreSQL's manual advises after a bulk load: without VACUUM the first reads of
         # every COPYed page write hint bits, and autovacuum then rewrites the tables while the
@@ -406,6 +465,7 @@ def build(counts: dict, *, seed: int = 2024, out=print) -> City:
             "registrations": len(registrations),
             "attendance": min(a, 2 * len(registrations)),
             "certificates": len(rows),
+            "bookings": booked,
         },
         seconds=time.monotonic() - started,
         organiser_id=organiser.pk,

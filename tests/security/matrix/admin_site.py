@@ -53,8 +53,9 @@ admin:view_on_site                                   login     login     login  
 admin:*_add                                          login     login     login     login     login     login     login     login     ok
 admin:core_auditevent_add                            login     login     login     login     login     login     login     login     forbidden
 admin:core_auditevent_delete                         login     login     login     login     login     login     login     login     forbidden
-admin:core_auditevent_change                         login     login     login     login     login     login     login     login     redirect
-admin:core_auditevent_history                        login     login     login     login     login     login     login     login     redirect
+# The world holds audit events (the spaces world's booking request is audited): read-only pages.
+admin:core_auditevent_change                         login     login     login     login     login     login     login     login     ok
+admin:core_auditevent_history                        login     login     login     login     login     login     login     login     ok
 admin:accounts_apitoken_add                          login     login     login     login     login     login     login     login     forbidden
 admin:creators_importbatch_add                       login     login     login     login     login     login     login     login     forbidden
 admin:credentials_certificate_add                    login     login     login     login     login     login     login     login     forbidden

@@ -17,7 +17,6 @@ from ekraf.accounts import permissions
 from ekraf.core import validation
 from ekraf.core.errors import Conflict, DomainError, NotFound
 from ekraf.core.services import audit
-from ekraf.core.templatetags.ekraf import jam, tanggal
 
 from .. import notices
 from ..models import QuotaCategory, Registration, Session, Training
@@ -123,30 +122,21 @@ def _check_session(session: SessionInput, position: int) -> None:
         )
 
 
-def _check_room_free(training: Training, session: SessionInput) -> None:
-    """A room cannot host two trainings' sessions at once."""
-    if not session.space:
-        return
-    clash = (
-        Session.objects.filter(
-            space=session.space, starts_at__lt=session.ends_at, ends_at__gt=session.starts_at
-        )
-        .exclude(training__status=TStatus.CANCELLED)
-        .exclude(training=training)
-        .select_related("training")
-        .first()
-    )
-    if clash is not None:
-        raise Conflict(
-            _("%(room)s sudah dipakai %(title)s pada %(date)s %(start)s–%(end)s.")
-            % {
-                "room": session.space.name,
-                "title": clash.training.title,
-                "date": tanggal(clash.starts_at),
-                "start": jam(clash.starts_at),
-                "end": jam(clash.ends_at),
-            }
-        )
+def _hold_rooms(training: Training) -> None:
+    """A room cannot host two things at once: each session in a room holds it through the
+    creative centre's bookings (ekraf.spaces), the same table and no-overlap guarantee as room
+    bookings. A clash with another training or a booking raises `Overlap` (a Conflict, 409,
+    naming the clash) and the caller's transaction rolls the whole change back."""
+    from ekraf.spaces.services import sync_training_holds
+
+    sync_training_holds(training)
+
+
+def _release_rooms(training: Training) -> None:
+    """A cancelled training frees the rooms its sessions held."""
+    from ekraf.spaces.services import release_training_holds
+
+    release_training_holds(training)
 
 
 def _differs(old, new) -> bool:
@@ -157,14 +147,14 @@ def _differs(old, new) -> bool:
 
 
 def _apply_sessions(training: Training, sessions: list[SessionInput]) -> bool:
-    """Create/update/delete sessions; True when dates or places changed (people are told)."""
+    """Create/update/delete sessions; True when dates or places changed (people are told).
+    Their rooms are held by `_hold_rooms`, once the training's categories are saved too."""
     kept = [s for s in sessions if not s.delete]
     if not kept:
         raise DomainError(_("Pelatihan memerlukan sedikitnya satu sesi."))
     existing = {s.pk: s for s in training.sessions.all()}
     for position, data in enumerate(kept, start=1):
         _check_session(data, position)
-        _check_room_free(training, data)
     changed = False
     watched = ("starts_at", "ends_at", "space", "address", "online_url")
     for data in sessions:
@@ -273,6 +263,7 @@ def create_training(
         training.subsectors.set(subsectors)
     _apply_sessions(training, sessions)
     _apply_categories(training, categories, timezone.now())
+    _hold_rooms(training)
     audit(actor, "training.create", training, detail={"title": training.title})
     return training
 
@@ -301,6 +292,8 @@ def update_training(
             training.subsectors.set(subsectors)
         moved = _apply_sessions(training, sessions) if sessions is not None else False
         grew = _apply_categories(training, categories, now) if categories is not None else []
+        if sessions is not None:
+            _hold_rooms(training)
         audit(actor, "training.update", training)
         if moved and training.status in (TStatus.PUBLISHED, TStatus.CLOSED):
             _tell_schedule_changed(training, _now(now))
@@ -404,5 +397,6 @@ def cancel_training(actor, training: Training, reason: str, now=None) -> int:
         training.status = TStatus.CANCELLED
         training.cancelled_reason = reason
         training.save(update_fields=["status", "cancelled_reason", "updated_at"])
+        _release_rooms(training)
         audit(actor, "training.cancel", training, detail={"reason": reason})
     return len(registrations)
