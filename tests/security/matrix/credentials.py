@@ -3,9 +3,8 @@ signatories, Open Badges) and referrals, pages and API. Format: tests/security/R
 
 import json
 
-from ekraf.credentials import keys
+from ekraf.credentials import keys, tokens
 from ekraf.credentials import services as credential_services
-from ekraf.credentials import tokens
 from tests.credentials import factories as cf
 
 from . import table
