@@ -61,6 +61,13 @@ def test_text_search_matches_name_bio_skill_and_handle_without_accents(city):
     assert names(q="zzzz") == []
 
 
+@pytest.mark.postgres
+def test_trigram_finds_a_misspelt_name_when_nothing_matches_exactly(city):
+    tf.talent("Dewi Sartika")
+    tf.talent("Budi Santoso")
+    assert names(q="sartikka") == ["Dewi Sartika"]
+
+
 def test_search_document_follows_profile_changes_after_commit(
     city, django_capture_on_commit_callbacks
 ):
@@ -74,7 +81,7 @@ def test_search_document_follows_profile_changes_after_commit(
 
 
 def test_catch_up_builds_missing_documents(city):
-    dewi = tf.talent("Dewi Sartika")
+    tf.talent("Dewi Sartika")
     DirectoryEntry.objects.all().delete()
     assert search.catch_up() == 1
     assert names(q="sartika") == ["Dewi Sartika"]

@@ -7,7 +7,8 @@ English. A stemmer for any one language would mangle the rest; `simple` only low
 "batik" finds "batik" and, with prefix matching (`batik:*`), "batiknya". `unaccent` makes
 "Déwi" and "dewi" the same word (names from imports carry diacritics or not). Trigram word
 similarity (`<%`) catches what full-text search cannot: a name typed slightly wrong ("dewy
-sartika") or a handle fragment. Both are answered from GIN indexes (migration 0001).
+sartika"); it is used only when no document matches the words themselves, so near-misses never
+crowd out exact hits. Both are answered from GIN indexes (migration 0001).
 
 SQLite (the embedded default) has neither: there every word of the query must occur as a
 substring of the same normalised text (lower-cased, diacritics stripped in Python), which
@@ -115,9 +116,14 @@ def matching_ids(query: str):
         return None
     entries = DirectoryEntry.objects.all()
     if connection.vendor == "postgresql":
+        # Trigram near-misses only when no document matches the words themselves (an
+        # uncorrelated NOT EXISTS, evaluated once): "dewy" finds "dewi", but "talenta.uji1"
+        # does not also bring every "talenta.uji2".
         hit = RawSQL(
-            "(document @@ to_tsquery('simple', unaccent(%s)) OR unaccent(%s) <%% text)",
-            [tsquery(query), " ".join(found)],
+            "(document @@ to_tsquery('simple', unaccent(%s)) OR (NOT EXISTS (SELECT 1 FROM"
+            " talent_directoryentry e WHERE e.document @@ to_tsquery('simple', unaccent(%s)))"
+            " AND unaccent(%s) <%% text))",
+            [tsquery(query), tsquery(query), " ".join(found)],
             output_field=BooleanField(),
         )
         return entries.annotate(hit=hit).filter(hit=True).values("creator_id")
