@@ -74,7 +74,13 @@ def refresh(creator_ids) -> int:
             )
             if connection.vendor == "postgresql":
                 DirectoryEntry.objects.filter(creator_id__in=chunk).update(
-                    document=RawSQL("to_tsvector('simple', unaccent(text))", [])
+                    # Punctuation to spaces first: PostgreSQL's parser would read a handle
+                    # like "dewi.batik" as one host name, which "dewi" then never matches.
+                    document=RawSQL(
+                        "to_tsvector('simple', regexp_replace(unaccent(text), '[^[:alnum:]]+',"
+                        " ' ', 'g'))",
+                        [],
+                    )
                 )
         done += len(entries)
     return done
