@@ -1,0 +1,5 @@
+"""Open-data releases (placeholder until the release module is written)."""
+
+
+def periodic():
+    return {}
