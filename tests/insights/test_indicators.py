@@ -33,19 +33,19 @@ def test_creators(city_data):
     assert live("KRE-01") == {
         ("", LOWOKWARU, ""): (2, 0),
         ("", BLIMBING, ""): (1, 0),
-        ("", "-", ""): (1, 0),
+        ("", "x", ""): (1, 0),
     }
     assert live("KRE-03") == {
         ("", LOWOKWARU, "P"): (1, 0),
         ("", LOWOKWARU, "L"): (1, 0),
         ("", BLIMBING, "P"): (1, 0),
-        ("", "-", "-"): (1, 0),
+        ("", "x", "x"): (1, 0),
     }
     assert live("KRE-04") == {
         ("", LOWOKWARU, "35-44"): (1, 0),
         ("", LOWOKWARU, "15-24"): (1, 0),
-        ("", BLIMBING, "-"): (1, 0),
-        ("", "-", "55+"): (1, 0),
+        ("", BLIMBING, "x"): (1, 0),
+        ("", "x", "55+"): (1, 0),
     }
     assert live("KRE-02") == {
         ("", LOWOKWARU, "fotografi"): (2, 0),
@@ -56,7 +56,7 @@ def test_creators(city_data):
     assert live("KRE-06") == {
         ("", LOWOKWARU, ""): (3, 0),
         ("", BLIMBING, ""): (1, 0),
-        ("", "-", ""): (1, 0),
+        ("", "x", ""): (1, 0),
     }
     assert live("KRE-06", APRIL) == {("", LOWOKWARU, ""): (1, 0)}
     # In April: the one who joined is counted, the one removed in March still is not.
@@ -68,14 +68,14 @@ def test_trainings(city_data):
     assert live("PEL-02") == {
         ("diskominfo", LOWOKWARU, ""): (2, 0),
         ("diskominfo", BLIMBING, ""): (1, 0),
-        ("diskominfo", "-", ""): (1, 0),
+        ("diskominfo", "x", ""): (1, 0),
         ("diskopindag", LOWOKWARU, ""): (2, 0),
     }
     # 5 check-ins of 4 confirmed × 2 sessions; 0 of 2 × 1.
     assert live("PEL-03") == {("diskominfo", "", ""): (5, 8), ("diskopindag", "", ""): (0, 2)}
     completion = live("PEL-04")
     assert completion[("diskominfo", LOWOKWARU, "")] == (2, 2)
-    assert completion[("diskominfo", "-", "")] == (0, 1)
+    assert completion[("diskominfo", "x", "")] == (0, 1)
     assert sum(v for v, _b in completion.values()) == 4
     assert sum(b for _v, b in completion.values()) == 6
     # (80 − 60 + 75 − 70) / 2 = 12.5 points, stored in hundredths.
@@ -151,6 +151,6 @@ def test_age_bands():
         "25-34",
         "45-54",
         "55+",
-        "-",
+        "x",
     ]
     assert dt.date(2026, 3, 1) == MARCH

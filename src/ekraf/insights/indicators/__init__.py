@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 AGENCY, KECAMATAN, SUBSECTOR = "agency", "kecamatan", "subsector"
 GENDER, AGE_BAND, PATHWAY, ROOM, STATUS = "gender", "age_band", "pathway", "room", "status"
 
-UNKNOWN = "-"  # a person or place whose kecamatan / gender / age is not known
+UNKNOWN = "x"  # a person or place whose kecamatan / gender / age is not known
 
 # How a month's figures add up over a period.
 FLOW, STOCK = "flow", "stock"  # flow: sum of the months; stock: the last month's level

@@ -123,7 +123,7 @@ def new_signups(month) -> list[Figure]:
 
 _REMOVED = _(
     "Profil yang dihapus tidak dihitung sejak bulan penghapusannya. Kecamatan dari kelurahan "
-    "domisili; yang belum mengisi atau tinggal di luar kota dicatat sebagai “-”."
+    "domisili; yang belum mengisi atau tinggal di luar kota dicatat sebagai “x”."
 )
 
 register(
@@ -170,7 +170,7 @@ register(
         name=_("Pelaku ekraf menurut jenis kelamin"),
         theme="creators",
         concept=_("Pelaku ekraf terdaftar pada akhir bulan menurut jenis kelamin."),
-        formula=_("Σ profil aktif per jenis kelamin (L, P, “-” bila tidak diisi)"),
+        formula=_("Σ profil aktif per jenis kelamin (L, P, “x” bila tidak diisi)"),
         unit=COUNT,
         kind=STOCK,
         classification=(KECAMATAN, GENDER),
