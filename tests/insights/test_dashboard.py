@@ -133,3 +133,23 @@ def test_queries_do_not_grow_with_the_city(client, komite, built, django_assert_
     with django_assert_num_queries(len(small.captured_queries)):
         client.get("/dasbor/" + PERIOD)
     assert len(small.captured_queries) <= 12
+
+
+def test_the_period_report_pdf(client, komite, built):
+    from pypdf import PdfReader
+
+    client.force_login(komite)
+    response = client.get("/dasbor/laporan.pdf?dari=2026-01&sampai=2026-06")
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Laporan Ekosistem Ekonomi Kreatif Kota Malang, Januari–Juni 2026" in text
+    assert "Data per" in text and "Rumus" in text and "Definisi" in text
+    assert "KRE-01" in text and "Maret 2026" in text
+    assert "belum tersedia" in text
+    fonts = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+    }
+    assert any("DejaVuSans" in f for f in fonts)  # the embedded sans prints every name
