@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("ekraf.spaces.urls")),
     path("", include("ekraf.newsroom.urls")),
     path("", include("ekraf.insights.urls")),
+    path("", include("ekraf.insights.opendata.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

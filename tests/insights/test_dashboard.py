@@ -1,23 +1,19 @@
-"""The committee's dashboard: creators by subsector and kecamatan, trainings and completion,
-certificates over time; for committee members and administrators only; a fixed number of
-queries however large the city."""
+"""The committee's dashboard: role-gated, read from the monthly rollups (constant queries),
+filters by period, agency and kecamatan, says how fresh it is, exports every table."""
 
-import datetime as dt
-import itertools
+import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from ekraf.core.models import Region, Subsector
-from ekraf.creators.models import CreatorProfile
-from ekraf.credentials.models import Certificate, StatusList
-from ekraf.trainings.models import QuotaCategory, Registration, Training
+from ekraf.insights import rollups
 from tests import factories
 
+from . import crafted
+
 pytestmark = pytest.mark.django_db
-_seq = itertools.count(1)
+PERIOD = "?dari=2026-01&sampai=2026-04"
 
 
 @pytest.fixture(autouse=True)
@@ -30,66 +26,11 @@ def komite(city):
     return factories.user("komite", role="committee")
 
 
-def creator(subsectors=(), village="Dinoyo", deleted=False):
-    user = factories.user("kreator")
-    profile = CreatorProfile.objects.create(
-        user=user,
-        full_name=user.full_name,
-        kelurahan=factories.village(village) if village else None,
-        deleted_at=timezone.now() if deleted else None,
-    )
-    profile.subsectors.set(Subsector.objects.filter(code__in=subsectors))
-    return profile
-
-
-def training(agency, status="finished", participants=(), title=None):
-    obj = Training.objects.create(
-        agency=agency, title=title or f"Bimtek {next(_seq)}", status=status, hours=8
-    )
-    category = QuotaCategory.objects.create(training=obj, name="Umum", seats=100)
-    for completed in participants:
-        user = factories.user("peserta")
-        Registration.objects.create(
-            training=obj,
-            category=category,
-            user=user,
-            status="confirmed",
-            full_name=user.full_name,
-            completed=completed,
-        )
-    return obj
-
-
-def certificate(registration, issued_on, revoked=False):
-    n = next(_seq)
-    status_list, _ = StatusList.objects.get_or_create(
-        agency=registration.training.agency,
-        number=1,
-        defaults={"scramble_a": 1, "scramble_b": 0},
-    )
-    return Certificate.objects.create(
-        status_list=status_list,
-        status_index=n,
-        identity_salt="garam",
-        recipient_hash="sha256$uji",
-        code=f"CODE{n:08d}",
-        number=f"{n}/DISKOMINFO/2024",
-        agency=registration.training.agency,
-        year=issued_on.year,
-        sequence=n,
-        registration=registration,
-        training=registration.training,
-        holder=registration.user,
-        kind="completion",
-        holder_name=registration.full_name,
-        training_title=registration.training.title,
-        training_kind="Bimtek",
-        agency_name="Dinas Komunikasi dan Informatika",
-        agency_short_name="Diskominfo",
-        issued_on=issued_on,
-        revoked_at=timezone.now() if revoked else None,
-        revoked_reason="Data peserta keliru" if revoked else "",
-    )
+@pytest.fixture
+def built(diskominfo, diskopindag):
+    data = crafted.build(diskominfo, diskopindag)
+    rollups.refresh_range(crafted.MARCH.replace(month=1), crafted.APRIL)
+    return data
 
 
 def test_only_the_committee_and_administrators_see_it(
@@ -99,65 +40,116 @@ def test_only_the_committee_and_administrators_see_it(
     for user, status in ((creator_user, 403), (organiser, 403), (komite, 200), (admin_user, 200)):
         client.force_login(user)
         assert client.get("/dasbor/").status_code == status
+        assert client.get("/dasbor/indikator/KRE-01/").status_code == status
     client.force_login(komite)
     assert "/dasbor/" in client.get("/").content.decode()  # in the Kelola menu
 
 
-def test_the_figures(client, komite, diskominfo, diskopindag):
-    creator(["kuliner", "fotografi"], "Dinoyo")
-    creator(["fotografi"], "Dinoyo")
-    creator(["fotografi"], "Sumbersari")
-    creator([], None)
-    creator(["kuliner"], "Dinoyo", deleted=True)  # left the registry: not counted
-    done = training(diskominfo, participants=[True, True, True, False])
-    training(diskominfo, status="published", participants=[None, None])  # not finished yet
-    training(diskopindag, participants=[True, False])
-    training(diskopindag, status="draft")  # not announced: not counted
-    registrations = list(done.registrations.filter(completed=True).order_by("pk"))
-    certificate(registrations[0], dt.date(2024, 1, 25))
-    certificate(registrations[1], dt.date(2024, 1, 26), revoked=True)
-    certificate(registrations[2], dt.date(2024, 3, 2))
-
+def test_the_figures_come_from_the_rollups(client, komite, built):
     client.force_login(komite)
-    response = client.get("/dasbor/")
+    response = client.get("/dasbor/" + PERIOD)
     data = response.context["data"]
-    assert data.creators == 4
-    by_subsector = {row.label: row.count for row in data.by_subsector}
-    assert by_subsector["Fotografi"] == 3 and by_subsector["Kuliner"] == 1
-    assert len(by_subsector) == 17  # every subsector, with zero where nobody is
-    kecamatan_of = {
-        village: Region.objects.get(name=village, level="kelurahan").parent.name
-        for village in ("Dinoyo", "Sumbersari")
-    }
-    by_kecamatan = {row.label: row.count for row in data.by_kecamatan}
-    assert by_kecamatan[kecamatan_of["Dinoyo"]] == 2 + (
-        kecamatan_of["Sumbersari"] == kecamatan_of["Dinoyo"]
-    )
-    assert by_kecamatan["Belum diisi / luar kota"] == 1
-    assert sum(by_kecamatan.values()) == 4
-    rows = {row.agency: row for row in data.trainings}
-    assert (rows["Diskominfo"].trainings, rows["Diskominfo"].finished) == (2, 1)
-    assert (rows["Diskominfo"].participants, rows["Diskominfo"].completed) == (4, 3)
-    assert rows["Diskopindag"].trainings == 1 and rows["Diskopindag"].completion_rate == 0.5
-    assert (data.participants, data.completed) == (6, 4)
-    months = [(m.month.strftime("%Y-%m"), m.issued, m.revoked) for m in data.certificates_by_month]
-    assert months == [("2024-01", 2, 1), ("2024-03", 1, 0)]
+    assert data.get("KRE-01").total.figure == 5  # April's level (a stock)
+    assert [c.figure for c in data.get("KRE-01").months] == [0, 0, 4, 5]
+    assert data.get("PEL-02").total.figure == 6  # a flow: summed over the period
+    assert data.get("PEL-04").total.figure == pytest.approx(100 * 4 / 6)
+    assert data.get("SER-01").total.figure == 2
     body = response.content.decode()
-    assert "Januari 2024" in body and "Maret 2024" in body
-    assert "67%" in body  # 4 of 6 participants completed
+    assert "<svg" in body and 'role="img"' in body
+    assert "Maret 2026" in body
+    assert "data-freshness" in body and "diperbarui" in body
+    # Not landed: listed as not available, never as a zero.
+    assert 'data-pending="KNV-01"' in body and 'data-figure="KNV-01"' not in body
 
 
-def test_queries_do_not_grow_with_the_city(client, komite, diskominfo, django_assert_num_queries):
+def test_filters(client, komite, built):
     client.force_login(komite)
-    creator(["kuliner"])
-    training(diskominfo, participants=[True])
-    client.get("/dasbor/")  # warm: session, city, permissions
+    data = client.get("/dasbor/" + PERIOD + "&instansi=diskopindag").context["data"]
+    assert data.get("PEL-02").total.figure == 2
+    assert data.get("PEL-04").total.figure == 50.0
+    assert data.get("KRE-01").not_filtered  # creators are not cut by agency
+    data = client.get("/dasbor/" + PERIOD + "&kecamatan=35.73.05").context["data"]
+    assert data.get("KRE-01").total.figure == 3
+    assert data.get("PEL-02").total.figure == 4
+    data = client.get("/dasbor/?dari=2026-03&sampai=2026-03").context["data"]
+    assert data.get("KRE-01").total.figure == 4
+    by_subsector = dict(
+        (c.code, c.figure)
+        for dim, _h, cells in data.get("KRE-02").breakdowns
+        if dim == "subsector"
+        for c in cells
+    )
+    assert by_subsector == {"fotografi": 2, "kuliner": 1}
+
+
+def test_the_current_month_is_refreshed_on_demand(client, komite, city):
+    client.force_login(komite)
+    assert client.get("/dasbor/").context["data"].refreshed_to is None
+    crafted.creator("Dinoyo", "P", 1990, created=rollups.current_month())
+    response = client.post("/dasbor/perbarui/", {"next": "/dasbor/"})
+    assert response.status_code == 302
+    data = client.get("/dasbor/").context["data"]
+    assert data.refreshed_to is not None
+    assert data.get("KRE-06").total.figure == 1
+
+
+def test_exports_are_xlsx_and_csv(client, komite, built):
+    from openpyxl import load_workbook
+
+    client.force_login(komite)
+    response = client.get("/dasbor/indikator/PEL-04/ekspor.csv" + PERIOD + "&tabel=agency")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.splitlines()[0] == "Kode,Perangkat daerah,Pembilang,Penyebut,Nilai"
+    assert "diskominfo,Diskominfo,3,4,75.0" in text
+    response = client.get("/dasbor/indikator/KRE-01/ekspor.xlsx" + PERIOD + "&tabel=bulan")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert [row for row in sheet.iter_rows(values_only=True)][1:] == [
+        ("2026-01", 0),
+        ("2026-02", 0),
+        ("2026-03", 4),
+        ("2026-04", 5),
+    ]
+    assert client.get("/dasbor/indikator/KRE-01/ekspor.exe").status_code == 404
+    assert client.get("/dasbor/indikator/KNV-01/ekspor.csv").status_code == 404
+
+
+def test_indicator_page_shows_its_metadata(client, komite, built):
+    client.force_login(komite)
+    body = client.get("/dasbor/indikator/PEL-03/" + PERIOD).content.decode()
+    assert "Σ presensi" in body and "trainings.Attendance" in body and "Bulanan" in body
+    body = client.get("/dasbor/indikator/BER-01/").content.decode()
+    assert "belum tersedia" in body.lower() and 'data-pending="BER-01"' in body
+    assert client.get("/dasbor/indikator/XXX-99/").status_code == 404
+
+
+def test_queries_do_not_grow_with_the_city(client, komite, built, django_assert_num_queries):
+    client.force_login(komite)
+    client.get("/dasbor/" + PERIOD)  # warm: session, city, permissions
     with CaptureQueriesContext(connection) as small:
-        client.get("/dasbor/")
-    for n in range(15):
-        creator(["kuliner", "musik"], "Sumbersari" if n % 2 else "Dinoyo")
-    for _ in range(4):
-        reg = training(diskominfo, participants=[True, False]).registrations.first()
-        certificate(reg, dt.date(2024, 1 + _, 10))
+        client.get("/dasbor/" + PERIOD)
+    for n in range(10):
+        crafted.creator("Dinoyo" if n % 2 else "Arjosari", "L", 1980 + n, ["musik"])
+    rollups.refresh_range(crafted.MARCH.replace(month=1), crafted.APRIL)
     with django_assert_num_queries(len(small.captured_queries)):
-        client.get("/dasbor/")
+        client.get("/dasbor/" + PERIOD)
+    assert len(small.captured_queries) <= 12
+
+
+def test_the_period_report_pdf(client, komite, built):
+    from pypdf import PdfReader
+
+    client.force_login(komite)
+    response = client.get("/dasbor/laporan.pdf?dari=2026-01&sampai=2026-06")
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Laporan Ekosistem Ekonomi Kreatif Kota Malang, Januari–Juni 2026" in text
+    assert "Data per" in text and "Rumus" in text and "Definisi" in text
+    assert "KRE-01" in text and "Maret 2026" in text
+    assert "belum tersedia" in text
+    fonts = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+    }
+    assert any("DejaVuSans" in f for f in fonts)  # the embedded sans prints every name

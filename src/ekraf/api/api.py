@@ -98,6 +98,7 @@ def _mount() -> None:
     from ekraf.core.api import router as core_router
     from ekraf.creators.api import router as creators_router
     from ekraf.credentials.api import router as credentials_router
+    from ekraf.insights.api import router as insights_router
     from ekraf.newsroom.api import router as newsroom_router
     from ekraf.programs.api import router as programs_router
     from ekraf.spaces.api import router as spaces_router
@@ -113,6 +114,7 @@ def _mount() -> None:
     api.add_router("", programs_router)
     api.add_router("", spaces_router)
     api.add_router("", newsroom_router)
+    api.add_router("", insights_router)
 
 
 _mount()

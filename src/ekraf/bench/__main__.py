@@ -410,9 +410,12 @@ def scenario_dashboard(ctx) -> dict:
     from django.db import connection
 
     from ekraf.accounts.models import User
+    from ekraf.insights import rollups
 
     from .load import Request, sustained
 
+    # What the periodic job keeps up to date in production: the monthly rollups the page reads.
+    rollups.periodic()
     cookie = session_cookie(User.objects.get(pk=ctx["city"].committee_id))
     repeats = 5 if ctx["args"].quick else 15
     page = sustained(
@@ -437,7 +440,7 @@ def scenario_dashboard(ctx) -> dict:
         "raw_sql_ms": round(raw_ms, 2),
         "page_ms": round(page_ms, 2),
         "ratio": page_ms / raw_ms if raw_ms else None,
-        "met": bool(page.statuses.get(200) == page.requests and page_ms <= 1.5 * raw_ms),
+        "met": bool(page.statuses.get(200) == page.requests and page_ms <= 0.25 * raw_ms),
     }
 
 
@@ -553,7 +556,7 @@ def table(results: dict) -> str:
                 f"p50 {_f(d['page_ms'])} ms",
                 f"raw SQL {_f(d['raw_sql_ms'])} ms",
                 _f(d["ratio"], 2),
-                "≤ 1.5×",
+                "≤ 0.25×",
                 "yes" if d["met"] else "no",
             )
         )

@@ -355,10 +355,12 @@ class _Echo:
         return value
 
 
-def csv_stream(headers: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """A CSV as it is produced (UTF-8 with a BOM, so Excel shows names right)."""
+def csv_stream(headers: list[str], rows: Iterable[Iterable], *, bom: bool = True) -> Iterator[str]:
+    """A CSV as it is produced (UTF-8 with a BOM, so Excel shows names right; open data for
+    machines goes without it)."""
     writer = csv.writer(_Echo())
-    yield "\ufeff"
+    if bom:
+        yield "\ufeff"
     yield writer.writerow([safe_cell(h) for h in headers])
     for values in rows:
         yield writer.writerow([safe_cell(v) for v in values])
