@@ -84,9 +84,32 @@ def send_verification_email(user: User) -> None:
 
 
 @transaction.atomic
-def sign_up(*, email: str, password: str, full_name: str) -> User:
-    """A person's own sign-up: the account and its queued verification e-mail, together."""
-    user = create_account(email=email, password=password, full_name=full_name)
+def sign_up(*, email: str, password: str, full_name: str) -> User | None:
+    """A person's own sign-up: the account and its queued verification e-mail, together.
+
+    The answer never tells whether the address is registered (no list of who has an account):
+    for a taken address nothing is created, the owner is e-mailed a notice instead (with the
+    way to sign in or reset), the password is hashed all the same so the time taken matches,
+    and None is returned — the page shows "check your e-mail" either way."""
+    email = normalise_email(email)
+    if email_taken(email):
+        from django.contrib.auth.hashers import make_password
+
+        make_password(password)  # the same work as a real sign-up
+        existing = User.objects.filter(email__iexact=email).first()
+        context = {"user": existing, "login": settings.BASE_URL + reverse("accounts:login")}
+        notify(
+            kind="accounts.signup_existing",
+            subject=_("Ada yang mendaftar dengan email Anda"),
+            body=render_to_string("accounts/email/signup_existing.txt", context),
+            user=existing,
+            email=existing.email,
+        )
+        return None
+    try:
+        user = create_account(email=email, password=password, full_name=full_name)
+    except Conflict:  # lost a race with an identical sign-up: answer the same way
+        return None
     send_verification_email(user)
     return user
 
