@@ -130,13 +130,15 @@ def verify_email(token: str) -> User:
     return user
 
 
-def grant_role(user: User, role: str, agency=None) -> RoleGrant:
-    """Give a role; organiser and agency-staff roles need their agency."""
+def grant_role(user: User, role: str, agency=None, *, actor=None) -> RoleGrant:
+    """Give a role; organiser and agency-staff roles need their agency. Audited."""
     if role in AGENCY_ROLES and agency is None:
         raise DomainError(_("Peran ini harus terikat pada satu perangkat daerah."), field="agency")
     if role not in AGENCY_ROLES:
         agency = None
-    grant, _created = RoleGrant.objects.get_or_create(user=user, role=role, agency=agency)
+    grant, created = RoleGrant.objects.get_or_create(user=user, role=role, agency=agency)
+    if created:
+        _audit_role(actor, "accounts.role.grant", user, role, agency)
     if role == Role.ADMIN and not (user.is_staff and user.is_superuser):
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
@@ -144,8 +146,17 @@ def grant_role(user: User, role: str, agency=None) -> RoleGrant:
     return grant
 
 
-def revoke_role(user: User, role: str, agency=None) -> None:
-    RoleGrant.objects.filter(user=user, role=role, agency=agency).delete()
+def _audit_role(actor, action, user, role, agency, request=None):
+    from ekraf.core.services import audit
+
+    detail = {"role": role, "agency": getattr(agency, "code", None)}
+    audit(actor, action, user, detail=detail, request=request)
+
+
+def revoke_role(user: User, role: str, agency=None, *, actor=None) -> None:
+    """Take a role away. Audited."""
+    if RoleGrant.objects.filter(user=user, role=role, agency=agency).delete()[0]:
+        _audit_role(actor, "accounts.role.revoke", user, role, agency)
     if role == Role.ADMIN:
         user.is_staff = user.is_superuser = False
         user.save(update_fields=["is_staff", "is_superuser"])
