@@ -394,3 +394,8 @@ CACHES["ratelimit"] = (
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
 )
+# Personal data (docs/privacy.md). NIK reveals allowed per staff member and hour (creators.
+# services.reveal_nik; each is audited), and how long an account whose e-mail was never
+# verified is kept before the periodic job `accounts.purge_unverified` deletes it.
+NIK_REVEALS_PER_HOUR = int(env("EKRAF_NIK_REVEALS_PER_HOUR", "20"))
+UNVERIFIED_ACCOUNT_DAYS = int(env("EKRAF_UNVERIFIED_ACCOUNT_DAYS", "14"))

@@ -73,10 +73,23 @@ def test_signup_errors_keep_what_was_typed(client, city):
     assert not User.objects.exists()
 
 
+def test_sign_up_does_not_reveal_which_emails_exist(client, city):
+    """A taken address gets the same answer as a new one; its owner is told by e-mail."""
+    factories.user(email="budi@contoh.id")
+    fresh = signup(client, email="baru@contoh.id")
+    taken = signup(client.__class__(), email="BUDI@contoh.id")
+    assert taken.status_code == fresh.status_code == 302
+    assert taken["Location"] == fresh["Location"]
+    assert User.objects.filter(email__iexact="budi@contoh.id").count() == 1
+    notifications.send_pending()
+    assert mail.outbox[-1].to == ["budi@contoh.id"]
+    assert "sudah memiliki akun" in mail.outbox[-1].body
+    assert "/verifikasi-email/" not in mail.outbox[-1].body
+
+
 def test_second_account_with_same_email_is_refused(client, city):
     factories.user(email="budi@contoh.id")
-    response = signup(client, email="BUDI@contoh.id")
-    assert "sudah terdaftar" in response.content.decode()
+    assert services.sign_up(email="BUDI@contoh.id", password="x-Y-z-123456", full_name="B") is None
     with pytest.raises(DomainError):
         services.create_account(email="Budi@Contoh.id", password="x-Y-z-123456", full_name="B")
 

@@ -91,7 +91,8 @@ def test_raw_nik_appears_nowhere_in_the_database(client, organiser, admin_user):
     client.force_login(admin_user)
     profile = CreatorProfile.objects.get(full_name="Budi Form")
     body = client.post(
-        reverse("creators:staff_detail", args=[profile.public_id]), {"reason": "verifikasi"}
+        reverse("creators:staff_detail", args=[profile.public_id]),
+        {"reason": "verifikasi identitas peserta impor"},
     ).content.decode()
     assert NIK_FORM in body
 

@@ -215,7 +215,8 @@ def test_second_account_with_the_same_nik_or_phone_is_caught(client, creator_use
         reverse("creators:edit_profile"),
         profile_post(nik="3573055203950013", nik_consent="on"),  # same NIK, same phone
     ).content.decode()
-    assert "NIK ini sudah terdaftar pada akun lain" in body
+    assert "NIK tidak dapat diterima" in body
+    assert "sudah terdaftar" not in body
     assert "Nomor telepon ini sudah dipakai akun lain" in body
     assert CreatorProfile.objects.get(user=creator_user).phone == ""
 
@@ -225,7 +226,7 @@ def test_the_database_is_the_last_line_against_duplicates(creator_user, monkeypa
     cf.creator(phone="+6281234567890", nik=cf.NIK_WOMAN, gender="P")
     profile = services.ensure_profile(creator_user)
     monkeypatch.setattr(services, "duplicate_messages", lambda **kwargs: {})
-    with pytest.raises(Conflict, match="NIK ini sudah terdaftar"):
+    with pytest.raises(services.ProfileInvalid, match="NIK tidak dapat diterima"):
         services.update_profile(
             creator_user, profile, services.ProfileInput(nik=cf.NIK_WOMAN, gender="P")
         )
@@ -234,6 +235,21 @@ def test_the_database_is_the_last_line_against_duplicates(creator_user, monkeypa
         services.update_profile(
             creator_user, profile, services.ProfileInput(phone="0812 3456 7890")
         )
+
+
+def test_a_taken_nik_answers_like_any_other_invalid_nik_no_existence_oracle(creator_user):
+    """Same status, code, field and words for a NIK already registered and for an invalid
+    one (serial 0000), so typing NIKs tells nobody who has an account."""
+    cf.creator(nik=cf.NIK_WOMAN, gender="P")
+    profile = services.ensure_profile(creator_user)
+    answers = []
+    for nik in (cf.NIK_WOMAN, cf.NIK_WOMAN[:12] + "0000"):
+        with pytest.raises(services.ProfileInvalid) as exc:
+            services.update_profile(
+                creator_user, profile, services.ProfileInput(nik=nik, gender="P")
+            )
+        answers.append((exc.value.status, exc.value.code, exc.value.errors))
+    assert answers[0] == answers[1]
 
 
 def test_only_the_owner_edits_a_profile(creator_user):

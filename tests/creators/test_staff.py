@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ekraf.core import spreadsheets
+from ekraf.core.errors import DomainError, NotAllowed
 from ekraf.core.models import AuditEvent
 from ekraf.core.selectors import clear_city_memo
 from ekraf.creators import exports, services
@@ -129,6 +130,8 @@ def test_list_and_profile_pages_run_a_constant_number_of_queries(client, organis
 
 def test_staff_profile_page_and_nik_reveal_is_audited(client, organiser, agency_staff):
     profile = cf.creator("Rahasia", nik=cf.NIK_MAN, gender="L", phone="+6281234567890")
+    profile.source_agency = organiser.role_grants.get().agency  # the organiser's agency imported
+    profile.save(update_fields=["source_agency"])
     url = reverse("creators:staff_detail", args=[profile.public_id])
     client.force_login(agency_staff)
     body = client.get(url).content.decode()
@@ -223,3 +226,60 @@ def test_export_reads_in_chunks(organiser, monkeypatch):
     rows = list(spreadsheets.csv_stream(exports.headers(), exports.rows(queryset, organiser)))
     assert len(rows) == 1 + 1 + 3  # BOM, header, three creators
     assert seen["chunk_size"] == exports.CHUNK
+
+
+def _revealable(agency=None, serial="0012"):
+    profile = cf.creator("Rahasia", nik=cf.NIK_MAN[:12] + serial, gender="L")
+    if agency is not None:
+        profile.source_agency = agency
+        profile.save(update_fields=["source_agency"])
+    return profile
+
+
+@pytest.mark.parametrize(
+    "reason",
+    ["", "xxxxx", "xxxxxxxxxxxxxxxxxxxx", "aaaa aaaa aaaa aaaa", "test test test test", "cek"],
+)
+def test_nik_reveal_needs_a_meaningful_reason(organiser, diskominfo, reason):
+    profile = _revealable(diskominfo)
+    with pytest.raises(DomainError) as exc:
+        services.reveal_nik(organiser, profile, reason=reason)
+    assert exc.value.field == "reason"
+    assert not AuditEvent.objects.filter(action="creators.nik_revealed").exists()
+
+
+def test_nik_reveal_is_limited_to_staff_related_to_the_person(
+    organiser, other_organiser, diskominfo, admin_user
+):
+    """Organisers reveal only people their agency imported or who registered for one of the
+    agency's trainings; administrators any (always audited)."""
+    from tests.trainings import factories as tf
+
+    why = "verifikasi identitas peserta bimtek"
+    stranger = _revealable(serial="0031")
+    with pytest.raises(NotAllowed):
+        services.reveal_nik(organiser, stranger, reason=why)
+    imported = _revealable(diskominfo)
+    assert services.reveal_nik(organiser, imported, reason=why) == cf.NIK_MAN
+    with pytest.raises(NotAllowed):
+        services.reveal_nik(other_organiser, imported, reason=why)
+    registrant = _revealable(serial="0047")
+    tf.register(tf.training(diskominfo), registrant.user)
+    assert services.reveal_nik(organiser, registrant, reason=why).endswith("0047")
+    with pytest.raises(NotAllowed):
+        services.reveal_nik(other_organiser, registrant, reason=why)
+    assert services.reveal_nik(admin_user, stranger, reason=why).endswith("0031")
+    assert AuditEvent.objects.filter(action="creators.nik_revealed").count() == 3
+
+
+def test_nik_reveal_is_rate_limited_per_staff_member(organiser, diskominfo, settings):
+    settings.NIK_REVEALS_PER_HOUR = 2
+    profile = _revealable(diskominfo)
+    why = "verifikasi identitas peserta bimtek"
+    for _ in range(2):
+        services.reveal_nik(organiser, profile, reason=why)
+    with pytest.raises(DomainError) as exc:
+        services.reveal_nik(organiser, profile, reason=why)
+    assert exc.value.code == "rate_limited"
+    assert AuditEvent.objects.filter(action="creators.nik_revealed").count() == 2
+    assert AuditEvent.objects.filter(action="creators.nik_reveal_refused").count() == 1

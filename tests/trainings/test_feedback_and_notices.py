@@ -142,10 +142,58 @@ def test_deleting_an_account_keeps_the_rows_and_frees_the_seat(diskominfo):
     creator_services.delete_account(person, factories.PASSWORD)
     mine.refresh_from_db()
     nxt.refresh_from_db()
+    # Never attended: the row stays for the seat history, without the name.
     assert (mine.full_name, mine.email, mine.phone, mine.status) == (
-        "Laras Ayu",
+        "Akun dihapus",
         "",
         "",
         "cancelled",
     )
     assert nxt.status == "offered"
+
+
+def test_account_deletion_removes_what_registrations_and_feedback_kept(running, organiser):
+    """Gender, birth year, origin, kelurahan, motivation and feedback comments go; the name,
+    attendance and the rating of an attended training stay (filed sheets, certificates)."""
+    from ekraf.core.models import Region
+    from ekraf.creators import services as creator_services
+    from tests import factories
+
+    person = tf.person()
+    village = Region.objects.filter(level="village").first()
+    attended = _confirmed(
+        running,
+        full_name="Laras Ayu",
+        gender="P",
+        birth_year=1998,
+        origin="SMKN 4 Malang",
+        kelurahan=village,
+        motivation="Ingin jualan online",
+        audience="pelajar",
+    )
+    attended.user = person
+    attended.save()
+    session = running.sessions.order_by("starts_at").first()
+    services.check_in(organiser, session, attended.ticket_code, now=session.starts_at)
+    Feedback.objects.create(registration=attended, rating=4, comment="Pemateri dari Dinoyo")
+    creator_services.delete_account(person, factories.PASSWORD)
+    attended.refresh_from_db()
+    assert attended.full_name == "Laras Ayu" and attended.attendances.count() == 1
+    assert (attended.gender, attended.birth_year, attended.origin, attended.kelurahan) == (
+        "",
+        None,
+        "",
+        None,
+    )
+    assert (attended.motivation, attended.audience) == ("", "")
+    feedback = Feedback.objects.get(registration=attended)
+    assert (feedback.rating, feedback.comment) == (4, "")
+
+
+def test_account_deletion_page_says_what_is_removed_and_what_is_kept(client):
+    from tests import factories
+
+    client.force_login(factories.user("kreator", role="creator"))
+    body = client.get(reverse("creators:delete_account")).content.decode()
+    assert "jenis kelamin, tahun lahir" in body and "komentar" in body
+    assert "catatan resmi" in body

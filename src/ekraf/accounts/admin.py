@@ -43,6 +43,44 @@ class UserAdmin(BaseUserAdmin):
     )
     readonly_fields = ["deleted_at", "last_login", "date_joined"]
 
+    def save_model(self, request, obj, form, change):
+        """Who changed an account's status flags or data is in the audit trail."""
+        super().save_model(request, obj, form, change)
+        if form.changed_data:
+            from ekraf.core.services import audit
+
+            fields = sorted(set(form.changed_data) - {"password"})
+            action = "accounts.user.change" if change else "accounts.user.create"
+            audit(request.user, action, obj, detail={"fields": fields}, request=request)
+
+    def save_formset(self, request, form, formset, change):
+        """Roles given or taken away here are audited like grant_role/revoke_role."""
+        from .services import _audit_role
+
+        instances = formset.save(commit=False)
+        for grant in formset.deleted_objects:
+            _audit_role(
+                request.user,
+                "accounts.role.revoke",
+                form.instance,
+                grant.role,
+                grant.agency,
+                request,
+            )
+            grant.delete()
+        for grant in instances:
+            is_new = grant.pk is None
+            grant.save()
+            _audit_role(
+                request.user,
+                "accounts.role.grant" if is_new else "accounts.role.change",
+                form.instance,
+                grant.role,
+                grant.agency,
+                request,
+            )
+        formset.save_m2m()
+
     def save_related(self, request, form, formsets, change):
         """Keep Django's staff flags in step with the administrator role granted here."""
         super().save_related(request, form, formsets, change)

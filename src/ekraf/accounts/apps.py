@@ -8,9 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Akun dan peran")
 
     def ready(self):
-        from ekraf.core import nav
+        from ekraf.core import nav, periodic
 
-        from . import permissions
+        from . import permissions, retention
+
+        periodic.register("accounts.purge_unverified", retention.purge_unverified)
 
         nav.register(
             nav.NavItem(

@@ -37,12 +37,8 @@ class SignupForm(StyledForm):
     )
 
     def clean_email(self):
-        email = services.normalise_email(self.cleaned_data["email"])
-        if services.email_taken(email):
-            raise forms.ValidationError(
-                _("Email ini sudah terdaftar. Silakan masuk atau atur ulang kata sandi.")
-            )
-        return email
+        # Whether the address is taken is not said here (services.sign_up e-mails its owner).
+        return services.normalise_email(self.cleaned_data["email"])
 
     def clean(self):
         data = super().clean()

@@ -84,9 +84,32 @@ def send_verification_email(user: User) -> None:
 
 
 @transaction.atomic
-def sign_up(*, email: str, password: str, full_name: str) -> User:
-    """A person's own sign-up: the account and its queued verification e-mail, together."""
-    user = create_account(email=email, password=password, full_name=full_name)
+def sign_up(*, email: str, password: str, full_name: str) -> User | None:
+    """A person's own sign-up: the account and its queued verification e-mail, together.
+
+    The answer never tells whether the address is registered (no list of who has an account):
+    for a taken address nothing is created, the owner is e-mailed a notice instead (with the
+    way to sign in or reset), the password is hashed all the same so the time taken matches,
+    and None is returned — the page shows "check your e-mail" either way."""
+    email = normalise_email(email)
+    if email_taken(email):
+        from django.contrib.auth.hashers import make_password
+
+        make_password(password)  # the same work as a real sign-up
+        existing = User.objects.filter(email__iexact=email).first()
+        context = {"user": existing, "login": settings.BASE_URL + reverse("accounts:login")}
+        notify(
+            kind="accounts.signup_existing",
+            subject=_("Ada yang mendaftar dengan email Anda"),
+            body=render_to_string("accounts/email/signup_existing.txt", context),
+            user=existing,
+            email=existing.email,
+        )
+        return None
+    try:
+        user = create_account(email=email, password=password, full_name=full_name)
+    except Conflict:  # lost a race with an identical sign-up: answer the same way
+        return None
     send_verification_email(user)
     return user
 
@@ -107,13 +130,15 @@ def verify_email(token: str) -> User:
     return user
 
 
-def grant_role(user: User, role: str, agency=None) -> RoleGrant:
-    """Give a role; organiser and agency-staff roles need their agency."""
+def grant_role(user: User, role: str, agency=None, *, actor=None) -> RoleGrant:
+    """Give a role; organiser and agency-staff roles need their agency. Audited."""
     if role in AGENCY_ROLES and agency is None:
         raise DomainError(_("Peran ini harus terikat pada satu perangkat daerah."), field="agency")
     if role not in AGENCY_ROLES:
         agency = None
-    grant, _created = RoleGrant.objects.get_or_create(user=user, role=role, agency=agency)
+    grant, created = RoleGrant.objects.get_or_create(user=user, role=role, agency=agency)
+    if created:
+        _audit_role(actor, "accounts.role.grant", user, role, agency)
     if role == Role.ADMIN and not (user.is_staff and user.is_superuser):
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
@@ -121,8 +146,17 @@ def grant_role(user: User, role: str, agency=None) -> RoleGrant:
     return grant
 
 
-def revoke_role(user: User, role: str, agency=None) -> None:
-    RoleGrant.objects.filter(user=user, role=role, agency=agency).delete()
+def _audit_role(actor, action, user, role, agency, request=None):
+    from ekraf.core.services import audit
+
+    detail = {"role": role, "agency": getattr(agency, "code", None)}
+    audit(actor, action, user, detail=detail, request=request)
+
+
+def revoke_role(user: User, role: str, agency=None, *, actor=None) -> None:
+    """Take a role away. Audited."""
+    if RoleGrant.objects.filter(user=user, role=role, agency=agency).delete()[0]:
+        _audit_role(actor, "accounts.role.revoke", user, role, agency)
     if role == Role.ADMIN:
         user.is_staff = user.is_superuser = False
         user.save(update_fields=["is_staff", "is_superuser"])

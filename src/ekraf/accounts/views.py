@@ -30,7 +30,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.sign_up(
+            services.sign_up(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
                 full_name=form.cleaned_data["full_name"],
@@ -38,7 +38,7 @@ def signup(request):
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
-            request.session["signup_email"] = user.email
+            request.session["signup_email"] = form.cleaned_data["email"]
             return redirect("accounts:signup_done")
     return render(request, "accounts/signup.html", {"form": form})
 

@@ -78,9 +78,24 @@ class SpaceAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "target_type", "target_id", "ip"]
-    list_filter = ["action"]
-    search_fields = ["target_id", "actor__username"]
+    """Administrators search the trail: by action (prefix such as `training.`), record,
+    actor (username, name or the id kept after an account is deleted) or address; filter by
+    kind of record, action and date. Nothing here can change an entry (the chain would show)."""
+
+    list_display = ["seq", "at", "actor", "action", "target_type", "target_id", "ip"]
+    list_filter = ["target_type", "action", ("at", admin.DateFieldListFilter)]
+    search_fields = [
+        "action",
+        "target_id",
+        "actor_ref",
+        "actor__username",
+        "actor__first_name",
+        "actor__last_name",
+        "=ip",
+    ]
+    date_hierarchy = "at"
+    list_select_related = ["actor"]
+    show_full_result_count = False
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
     def has_add_permission(self, request):

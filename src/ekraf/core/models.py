@@ -5,6 +5,7 @@ Nothing in code or templates names Kota Malang; `load_city` fills these tables f
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -136,26 +137,56 @@ class Space(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Who did what to which record: every staff read of personal data lands here."""
+    """Who did what to which record: every staff read of personal data lands here.
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    Rows form a hash chain (core/auditchain.py): `seq` numbers them without gaps, `prev_hash`
+    is the previous row's `hash`, and `hash` covers the canonical JSON of this row's fields, so
+    `python -m ekraf audit verify` finds a row that was deleted, altered or slipped in. The
+    actor is hashed as `actor_ref` (the user's id at the time), not through the foreign key,
+    so deleting an account (which nulls `actor`) leaves the chain intact.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    action = models.CharField(max_length=60)
+    actor_ref = models.CharField(max_length=64, blank=True)
+    action = models.CharField(max_length=60, db_index=True)
     target_type = models.CharField(max_length=60, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(default=dict, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    seq = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
-        ordering = ["-at"]
+        ordering = ["-at", "-id"]
         verbose_name = _("catatan audit")
         verbose_name_plural = _("catatan audit")
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+
+
+class AuditChainHead(models.Model):
+    """The one lock row of the audit chain: the last entry's number and hash.
+
+    Every writer locks it (`select_for_update`) before numbering its entry, so two concurrent
+    writers cannot both chain onto the same predecessor; and because it remembers the last
+    hash, deleting the newest entries is detected too.
+    """
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("kepala rantai audit")
+        verbose_name_plural = _("kepala rantai audit")
+
+    def __str__(self):
+        return f"#{self.seq} {self.hash[:12]}"
 
 
 class DemoStep(models.Model):

@@ -11,18 +11,23 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from .clientip import client_ip
-from .models import Agency, AuditEvent, City, Region, Space, Subsector
+from .models import Agency, City, Region, Space, Subsector
 
 
 def audit(actor, action: str, target=None, *, detail: dict | None = None, request=None):
-    """Record an audited action (e.g. a staff member reading a NIK)."""
+    """Record an audited action (e.g. a staff member reading a NIK) as the next link of the
+    hash chain (core/auditchain.py explains the chain and its lock)."""
+    from . import auditchain
+
     ip = None
     if request is not None:
         ip = client_ip(request)
         if actor is None and getattr(request, "user", None) and request.user.is_authenticated:
             actor = request.user
-    return AuditEvent.objects.create(
-        actor=actor if (actor is not None and getattr(actor, "pk", None)) else None,
+    actor = actor if (actor is not None and getattr(actor, "pk", None)) else None
+    return auditchain.append(
+        actor=actor,
+        actor_ref=str(actor.pk) if actor is not None else "",
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",

@@ -13,6 +13,8 @@ functions on every free-text field they store; forms and the API answer with the
 - `url`: an http(s) link, nothing else (no `javascript:`, `data:`, `file:`).
 - `problem`: the message `line`/`text` would raise, or None, for callers that collect every
   problem of a form at once.
+- `reason`: a justification written into the audit log (revealing a NIK): long enough, and
+  words rather than "xxxxx" or "test test test".
 - `header_safe`: a value made fit for an e-mail header (the outbox's last line of defence for
   rows written before these checks, or by code that forgot them).
 """
@@ -137,6 +139,30 @@ def url(
         raise DomainError(
             f"{label}: {message}" if label else message, field=field, code="invalid_url"
         ) from None
+    return clean
+
+
+REASON_MIN_LENGTH = 15
+_WORD = re.compile(r"\w+")
+
+
+def reason(value, *, field: str | None = "reason", max_length: int = 200) -> str:
+    """A reason someone will read later in the audit log: at least REASON_MIN_LENGTH
+    characters, two different words of two letters or more, and more than a few distinct
+    letters — so "xxxxxxxxxxxxxxx", "aaaa aaaa aaaa" or "test test test" are refused."""
+    clean = " ".join(text(value, field=field, max_length=max_length).split())
+    words = {w.lower() for w in _WORD.findall(clean) if len(w) >= 2}
+    letters = {c.lower() for c in clean if c.isalpha()}
+    if len(clean) < REASON_MIN_LENGTH or len(words) < 2 or len(letters) < 5:
+        raise DomainError(
+            _(
+                "Tuliskan alasan yang jelas (minimal %(n)d karakter, beberapa kata), "
+                "misalnya untuk apa NIK ini diperlukan."
+            )
+            % {"n": REASON_MIN_LENGTH},
+            field=field,
+            code="invalid_reason",
+        )
     return clean
 
 

@@ -38,6 +38,17 @@ OLDEST_AGE = 110
 MASK = "•"
 
 
+def not_accepted() -> str:
+    """The one answer for a NIK refused for a reason the person cannot check on their KTP:
+    an unknown region code, a serial of 0000 — or a NIK that is already registered. Saying
+    "already registered" would tell anyone who types a NIK whether that person has an account
+    (an existence oracle), so a taken NIK gets the same field, code and words as these."""
+    return _(
+        "NIK tidak dapat diterima. Periksa kembali angka NIK sesuai KTP; bila sudah benar, "
+        "hubungi pengelola."
+    )
+
+
 class NikError(ValueError):
     """The NIK is not well-formed; the message says why, in Indonesian."""
 
@@ -77,11 +88,11 @@ def parse(
         raise NikError(_("NIK harus 16 angka (sekarang %(n)d karakter).") % {"n": len(nik)})
     province, regency, district = nik[0:2], nik[2:4], nik[4:6]
     if province not in PROVINCE_CODES:
-        raise NikError(_("Kode provinsi NIK (%(code)s) tidak dikenal.") % {"code": province})
+        raise NikError(not_accepted())
     if regency == "00" or district == "00":
-        raise NikError(_("Kode wilayah NIK (%(code)s) tidak sah.") % {"code": nik[0:6]})
+        raise NikError(not_accepted())
     if nik[12:16] == "0000":
-        raise NikError(_("Nomor urut NIK tidak boleh 0000."))
+        raise NikError(not_accepted())
 
     day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     nik_gender = "P" if day > 40 else "L"

@@ -281,10 +281,7 @@ def duplicate_messages(
     if phone and others.filter(phone=phone).exists():
         found["phone"] = _("Nomor telepon ini sudah dipakai akun lain.")
     if nik_hash and others.filter(nik_hash=nik_hash).exists():
-        found["nik"] = _(
-            "NIK ini sudah terdaftar pada akun lain. Jika itu akun lama Anda, masuk dengan akun "
-            "itu atau hubungi pengelola."
-        )
+        found["nik"] = nik_rules.not_accepted()  # the words of any other refused NIK
     if email and account_services.email_taken(email, exclude_user_id=exclude_user_id):
         found["email"] = _("Email ini sudah terdaftar pada akun lain.")
     return found
@@ -407,10 +404,10 @@ def clean_profile(profile: CreatorProfile, data: ProfileInput) -> CleanProfile:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _conflict_from(exc: IntegrityError) -> Conflict:
+def _conflict_from(exc: IntegrityError) -> DomainError:
     text = str(exc)
     if "creator_nik_unique" in text or "nik_hash" in text:
-        return Conflict(_("NIK ini sudah terdaftar pada akun lain."), field="nik")
+        return ProfileInvalid({"nik": [nik_rules.not_accepted()]})  # as any refused NIK
     if "creator_phone_unique" in text or "phone" in text:
         return Conflict(_("Nomor telepon ini sudah dipakai akun lain."), field="phone")
     return Conflict(_("Data ini bentrok dengan data lain. Muat ulang lalu coba lagi."))
@@ -601,15 +598,35 @@ def set_sharing(actor: User, profile: CreatorProfile, choice: SharingChoice) -> 
 # --- staff ------------------------------------------------------------------------------------
 
 
+NIK_REVEAL_BUDGET_WINDOW = 3600
+
+
 def reveal_nik(actor: User, profile: CreatorProfile, *, reason: str = "", request=None) -> str:
-    """The full NIK, for staff allowed to see it; every reveal is written to the audit log."""
-    permissions.require(permissions.can_reveal_nik(actor), _("Anda tidak berwenang membuka NIK."))
+    """The full NIK, for staff allowed to see it; every reveal is written to the audit log.
+
+    Three gates, in this order: the actor must have a relation to the person
+    (`permissions.can_reveal_nik_of`), the reason must mean something (`validation.reason`),
+    and each staff member has a budget of reveals per hour (`NIK_REVEALS_PER_HOUR`, the shared
+    throttle), so a stolen staff session cannot walk the registry."""
+    from ekraf.core import throttle
+
+    permissions.require(
+        permissions.can_reveal_nik_of(actor, profile), _("Anda tidak berwenang membuka NIK ini.")
+    )
     if not profile.nik_encrypted:
         raise DomainError(_("Pelaku ini tidak mengisi NIK."))
+    reason = validation.reason(reason, field="reason")
+    budget = throttle.Budget("nik-reveal", settings.NIK_REVEALS_PER_HOUR, NIK_REVEAL_BUDGET_WINDOW)
+    if budget.take(f"user:{actor.pk}") is None:
+        audit(
+            actor, "creators.nik_reveal_refused", profile, detail={"why": "rate"}, request=request
+        )
+        raise DomainError(
+            _("Terlalu banyak NIK dibuka. Coba lagi dalam %(n)d menit.")
+            % {"n": throttle.minutes(budget.retry_after(f"user:{actor.pk}"))},
+            code="rate_limited",
+        )
     value = nik_rules.decrypt(profile.nik_encrypted)
-    reason = plain_text(reason, 200)
-    if not reason:
-        raise DomainError(_("Tulis alasan membuka NIK."), field="reason")
     audit(
         actor,
         "creators.nik_revealed",

@@ -277,7 +277,8 @@ def staff_detail(request, public_id):
             "profile": profile,
             "consents": {c.purpose: c for c in profile.consents.all() if c.is_active},
             "contact_visible": permissions.can_see_creator_contact(request.user, profile),
-            "can_reveal": permissions.can_reveal_nik(request.user) and profile.nik_masked,
+            "can_reveal": permissions.can_reveal_nik_of(request.user, profile)
+            and profile.nik_masked,
             "reveal_form": reveal_form,
             "revealed": revealed,
         },

@@ -22,8 +22,29 @@ def can_import_creators(user, agency_id: int | None) -> bool:
 
 
 def can_reveal_nik(user) -> bool:
-    """Seeing a NIK in full (always audited) is for organisers and administrators only."""
+    """Seeing a NIK in full (always audited) is for organisers and administrators only; for
+    a particular person, `can_reveal_nik_of` also asks for a relation to them."""
     return has_role(user, Role.ADMIN, Role.ORGANISER)
+
+
+def can_reveal_nik_of(user, profile) -> bool:
+    """An organiser reveals the NIK only of a person their agency has a relation to: the
+    agency imported them, or the person registered for one of the agency's trainings.
+    Administrators (the data controller's officers) may reveal any; every reveal is audited."""
+    if profile is None or profile.deleted_at is not None or not can_reveal_nik(user):
+        return False
+    if is_admin(user):
+        return True
+    mine = agency_ids(user, Role.ORGANISER)
+    if profile.source_agency_id is not None and profile.source_agency_id in mine:
+        return True
+    if profile.user_id is None:
+        return False
+    from ekraf.trainings.models import Registration
+
+    return Registration.objects.filter(
+        user_id=profile.user_id, training__agency_id__in=mine
+    ).exists()
 
 
 def can_edit_creator_profile(user, profile) -> bool:

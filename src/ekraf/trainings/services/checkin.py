@@ -79,6 +79,12 @@ def _record_attendance(registration, session, method, actor, now) -> CheckinResu
     try:
         with transaction.atomic():
             attendance.save()
+            audit(
+                actor,
+                "training.checkin",
+                registration,
+                detail={"session": session.public_id, "method": method},
+            )
     except IntegrityError:
         # Two phones scanned the same ticket at once: the other one counted it.
         existing = Attendance.objects.get(registration=registration, session=session)

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from ekraf.core.services import audit
+
 from .. import notices
 from ..models import Registration, Training
 from .common import Status, TStatus, _tell, require_manager
@@ -52,7 +54,9 @@ def compute_completion(actor, training: Training, *, only: list[int] | None = No
     """Apply the completion rule to every confirmed participant and store the outcome and its
     reason. Once the training is finished, completers are notified (once each)."""
     require_manager(actor, training)
-    return _compute_completion(training, only=only)
+    outcome = _compute_completion(training, only=only)
+    audit(actor, "training.completion", training, detail={"only": len(only) if only else None})
+    return outcome
 
 
 def _compute_completion(training: Training, *, only: list[int] | None = None) -> dict:

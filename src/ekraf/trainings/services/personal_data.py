@@ -63,10 +63,16 @@ def export_person(user) -> list[dict]:
 
 
 def erase_person(user) -> None:
-    """Run inside the account deletion: give up seats still to come, then clear contact data.
+    """Run inside the account deletion: give up seats still to come, then clear what the
+    registrations and feedback kept about the person.
 
-    The rows stay (with the name) because attendance sheets already filed and certificates
-    issued depend on them; e-mail, phone and the free-text motivation are removed."""
+    Removed everywhere: e-mail, phone, gender, birth year, kelurahan, origin, audience, the
+    free-text motivation, and feedback comments. Kept, because a legal record needs it: the
+    name, status, attendance, scores and completion of registrations that were attended
+    (the agency's filed attendance sheets and activity report, and issued certificates, which
+    must stay verifiable) and feedback ratings (only counted in reports). A registration never
+    attended (cancelled, or still to come) is no one's record: its name goes too.
+    The account deletion page says this (creators/delete_account.html, docs/privacy.md)."""
     now = timezone.now()
     for registration in Registration.objects.filter(
         user=user,
@@ -82,4 +88,18 @@ def erase_person(user) -> None:
             locked.save(update_fields=["status", "cancelled_at", "cancel_reason"])
             if held:
                 _offer_free_seats(locked.category, now)
-    Registration.objects.filter(user=user).update(email="", phone="", motivation="")
+    mine = Registration.objects.filter(user=user)
+    mine.update(
+        email="",
+        phone="",
+        motivation="",
+        gender="",
+        birth_year=None,
+        kelurahan=None,
+        origin="",
+        audience="",
+    )
+    mine.filter(attendances__isnull=True, status=Status.CANCELLED).update(
+        full_name=_("Akun dihapus")
+    )
+    Feedback.objects.filter(registration__user=user).update(comment="")

@@ -316,6 +316,13 @@ def register(
             _tell(
                 registration, answer(position) if callable(answer) else answer, registration.status
             )
+            # Last in the transaction: the audit chain's head lock after the seat lock.
+            audit(
+                actor if getattr(actor, "pk", None) else user,
+                "training.registration.create",
+                registration,
+                detail={"status": registration.status, "by_organiser": by_organiser},
+            )
     except IntegrityError as exc:
         # Two requests of the same person raced; the partial unique constraint kept one.
         if Registration.objects.filter(

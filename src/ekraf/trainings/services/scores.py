@@ -46,7 +46,14 @@ def set_scores(actor, registration: Registration, *, pre=UNSET, post=UNSET) -> R
         registration.post_test_score = _score(post, "post_test_score")
         fields.append("post_test_score")
     if fields:
-        registration.save(update_fields=fields)
+        with transaction.atomic():
+            registration.save(update_fields=fields)
+            audit(
+                actor,
+                "training.scores.set",
+                registration,
+                detail={f: str(getattr(registration, f)) for f in fields},
+            )
         _recompute_if_finished(registration.training, [registration.pk])
     return registration
 

@@ -129,6 +129,7 @@ def accept_offer(registration: Registration, *, actor=None, now=None) -> Registr
         registration.offer_expires_at = None
         registration.save(update_fields=["status", "confirmed_at", "offer_expires_at"])
         _tell(registration, notices.confirmed(registration, sessions, deadline), "accepted")
+        audit(actor or registration.user, "training.registration.accept_offer", registration)
     return registration
 
 
@@ -148,6 +149,7 @@ def decline_offer(registration: Registration, *, actor=None, now=None) -> Regist
             update_fields=["status", "cancelled_at", "cancel_reason", "offer_expires_at"]
         )
         _offer_free_seats(registration.category, now)
+        audit(actor or registration.user, "training.registration.decline_offer", registration)
     return registration
 
 
@@ -179,6 +181,8 @@ def expire_offers(now=None) -> int:
                 _tell(registration, notices.offer_expired(registration), "offer_expired")
             expired += len(gone)
             _offer_free_seats(category, now)
+            for registration in gone:
+                audit(None, "training.registration.offer_expired", registration)
     return expired
 
 
