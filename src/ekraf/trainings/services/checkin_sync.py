@@ -24,10 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ekraf.core.errors import DomainError
-from ekraf.core.ids import normalise
 
 from ..models import Attendance, Registration, Session
-from .checkin import _checkin_refusal
+from .checkin import _checkin_refusal, ticket_code_of
 from .common import Status, _now, require_manager
 
 MAX_SYNC_SCANS = 500  # one request; a door phone syncs far fewer at a time
@@ -141,10 +140,7 @@ def sync_check_ins(actor, session: Session, scans: list, *, now=None) -> list[Sy
     for scan in scans:
         if not isinstance(scan, dict):
             raise DomainError(_("Pindaian tidak sah."), field="scans")
-        code = normalise(str(scan.get("code") or "").replace("\x00", ""))
-        if "/" in code:
-            code = code.rstrip("/").rsplit("/", 1)[-1]
-        code = code[:16]
+        code = ticket_code_of(str(scan.get("code") or ""))
         if not code:
             raise DomainError(_("Pindaian tanpa kode tiket."), field="code")
         try:
