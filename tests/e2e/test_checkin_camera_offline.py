@@ -105,7 +105,7 @@ def test_check_in_goes_on_with_the_network_cut_and_syncs_when_it_is_back(page):
     status.get_by_text("Menunggu dikirim: 1.").wait_for()
     assert not Attendance.objects.filter(registration=budi).exists()
 
-    # A reload while offline still has the list and the queue (kept on the device).
+    # The network is back: the queued scan is sent, with the time the phone accepted it.
     page.context.set_offline(False)
     status.get_by_text("Semua pindaian sudah terkirim ke server.").wait_for()
     budi_in = Attendance.objects.get(registration=budi)
