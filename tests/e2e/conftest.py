@@ -30,8 +30,19 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
         if os.environ.get("EKRAF_E2E_REQUIRED"):
@@ -40,21 +51,42 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def launch_chromium(playwright):
+    """Another Chromium for one test, with extra command-line flags (a fake camera: see
+    tests/e2e/fakecamera.py); closed after the test."""
+    launched = []
+
+    def launch(*args):
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *args]
         )
-        yield browser
+        launched.append(browser)
+        return browser
+
+    yield launch
+    for browser in launched:
         browser.close()
+
+
+def watch_errors(page) -> list[str]:
+    """Script errors and console errors of `page`, collected into the returned list."""
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return errors
 
 
 @pytest.hookimpl(wrapper=True)
@@ -105,12 +137,7 @@ def open_context(browser, live_server, accessibility):
 def page(open_context):
     context = open_context()
     page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on(
-        "console",
-        lambda msg: errors.append(msg.text) if msg.type == "error" else None,
-    )
+    errors = watch_errors(page)
     yield page
     # A CSP violation or a script error is a defect even if the test's clicks worked.
     assert not errors, errors

@@ -15,6 +15,7 @@ on it and retried by the sweep): a task per e-mail cost a forked RQ work horse p
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from urllib.parse import quote
 
 from django.core.mail import EmailMessage, get_connection
@@ -45,11 +46,18 @@ def notify(
     wa_text: str = "",
     dedupe_key: str = "",
     attach: tuple[str, str] | None = None,
+    fresh: bool = False,
+    batched: bool = False,
 ) -> OutboxMessage | None:
     """Queue one message. With `dedupe_key`, the same notice is never queued twice.
 
     `attach` is (dotted path of a function, its argument); the worker calls it when sending
     and attaches the files it returns, so nothing heavy happens in the user's request.
+
+    `fresh`: the key names something created in this very transaction (a new registration),
+    so it cannot exist yet — one INSERT, no look-up first. `batched`: no job of its own; a
+    sweep a moment later sends every pending message over one mail connection (see
+    `_enqueue_sweep`), so a rush of registrations does not become a rush of worker jobs.
     """
     fields = _fields(
         kind=kind,
@@ -63,7 +71,9 @@ def notify(
     )
     if fields is None:
         return None  # a deleted account is not written to
-    if dedupe_key:
+    if dedupe_key and fresh:
+        message = OutboxMessage.objects.create(dedupe_key=dedupe_key, **fields)
+    elif dedupe_key:
         message, created = OutboxMessage.objects.get_or_create(
             dedupe_key=dedupe_key, defaults=fields
         )
@@ -71,8 +81,37 @@ def notify(
             return message
     else:
         message = OutboxMessage.objects.create(**fields)
-    transaction.on_commit(lambda: _enqueue(message.pk))
+    if batched:
+        transaction.on_commit(_enqueue_sweep)
+    else:
+        transaction.on_commit(lambda: _enqueue(message.pk))
     return message
+
+
+SWEEP_DELAY = 2.0  # seconds a batched message may wait for the sweep that sends it
+_sweep_until = 0.0  # this process's last enqueued sweep runs at (monotonic clock)
+
+
+def _enqueue_sweep() -> None:
+    """One outbox sweep per SWEEP_DELAY per process, run SWEEP_DELAY from now: every message
+    committed before it runs is sent by it (its on_commit came before the sweep was due, or it
+    enqueued the next one), in one job over one mail connection."""
+    global _sweep_until
+    import time
+
+    from .tasks import send_pending_outbox
+
+    now = time.monotonic()
+    if now < _sweep_until:
+        return
+    _sweep_until = now + SWEEP_DELAY
+    try:
+        send_pending_outbox.using(
+            run_after=timezone.now() + timedelta(seconds=SWEEP_DELAY)
+        ).enqueue()
+    except Exception:  # noqa: BLE001 - the periodic sweep sends them later
+        _sweep_until = 0.0
+        log.exception("could not enqueue the outbox sweep")
 
 
 def _fields(

@@ -489,12 +489,10 @@ def register(request, training_id: str, payload: RegistrationIn):
         audience=pick("audience", Registration.Audience.PUBLIC) or Registration.Audience.PUBLIC,
         motivation=pick("motivation"),
     )
-    category = None
-    if payload.category_id is not None:
-        category = QuotaCategory.objects.filter(pk=payload.category_id, training=training).first()
-        if category is None:
-            raise NotFound(_("Kategori tidak ditemukan pada pelatihan ini."), field="category_id")
-    registration = services.register(actor, training, applicant, category=category, user=user)
+    # The service resolves the category among the training's own (one read, not two).
+    registration = services.register(
+        actor, training, applicant, category_id=payload.category_id, user=user
+    )
     return Status(201, _registration_out(registration))
 
 

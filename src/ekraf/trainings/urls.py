@@ -45,6 +45,16 @@ urlpatterns = [
     ),
     path(_manage + "checkin/<str:session_id>/", views.manage_checkin, name="manage_checkin"),
     path(
+        _manage + "checkin/<str:session_id>/tiket.json",
+        views.manage_checkin_tickets,
+        name="manage_checkin_tickets",
+    ),
+    path(
+        _manage + "checkin/<str:session_id>/sinkron/",
+        views.manage_checkin_sync,
+        name="manage_checkin_sync",
+    ),
+    path(
         _manage + "presensi-mandiri/<str:session_id>/",
         views.manage_projector,
         name="manage_projector",

@@ -908,6 +908,53 @@ def manage_checkin(request, public_id, session_id):
     )
 
 
+@never_cache
+@organiser_page
+def manage_checkin_tickets(request, public_id, session_id):
+    """The ticket list the door phone keeps for offline check-in (only what the door needs)."""
+    training = selectors.training_for_manager(request.user, public_id)
+    session = selectors.session_of(training, session_id)
+    response = JsonResponse(services.offline_ticket_list(request.user, session))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@organiser_page
+@require_POST
+def manage_checkin_sync(request, public_id, session_id):
+    """The scans a door phone accepted offline: idempotent, the earliest time wins."""
+    import json
+
+    training = selectors.training_for_manager(request.user, public_id)
+    session = selectors.session_of(training, session_id)
+    if len(request.body) > 200_000:
+        return JsonResponse({"message": _("Terlalu banyak data."), "code": "too_large"}, status=400)
+    try:
+        payload = json.loads(request.body or b"{}")
+        scans = payload.get("scans") if isinstance(payload, dict) else None
+        results = services.sync_check_ins(request.user, session, scans)
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"message": _("Data tidak sah."), "code": "invalid"}, status=400)
+    except DomainError as exc:
+        return JsonResponse({"message": exc.message, "code": exc.code}, status=400)
+    board = selectors.checkin_board(session, limit=0)
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "code": r.code,
+                    "outcome": r.outcome,
+                    "at": r.checked_in_at.isoformat() if r.checked_in_at else None,
+                    "message": r.message,
+                }
+                for r in results
+            ],
+            "checked_in": board["checked_in"],
+            "confirmed": board["confirmed"],
+        }
+    )
+
+
 @organiser_page
 def manage_projector(request, public_id, session_id):
     training = selectors.training_for_manager(request.user, public_id)

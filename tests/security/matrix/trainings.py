@@ -44,6 +44,8 @@ trainings:manage_participants_xlsx                   login     forbidden ok     
 trainings:manage_register_other                      login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
 trainings:manage_participant                         login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
 trainings:manage_checkin                             login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
+trainings:manage_checkin_tickets                     login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
+trainings:manage_checkin_sync                        login     forbidden method    method    forbidden forbidden forbidden forbidden method
 trainings:manage_projector                           login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
 trainings:manage_projector_qr                        login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
 trainings:manage_scores                              login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
@@ -104,6 +106,8 @@ ARGS = {
         "registration_id": w.registration.public_id,
     },
     "trainings:manage_checkin": _session,
+    "trainings:manage_checkin_tickets": _session,
+    "trainings:manage_checkin_sync": _session,
     "trainings:manage_projector": _session,
     "trainings:manage_projector_qr": _session,
     "trainings:manage_attendance_sheet": _session,

@@ -22,6 +22,11 @@ from .checkin import (  # noqa: F401
     set_self_checkin,
     undo_check_in,
 )
+from .checkin_sync import (  # noqa: F401
+    MAX_SYNC_SCANS,
+    offline_ticket_list,
+    sync_check_ins,
+)
 from .common import (  # noqa: F401
     TICKET_EVENTS,
     Status,

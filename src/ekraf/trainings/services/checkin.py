@@ -98,6 +98,14 @@ def _record_attendance(registration, session, method, actor, now) -> CheckinResu
     )
 
 
+def ticket_code_of(raw: str) -> str:
+    """The ticket code in what was typed or scanned (a code, or a link ending in one)."""
+    code = normalise((raw or "").replace("\x00", ""))
+    if "/" in code:  # a scanned link: the code is its last part
+        code = code.rstrip("/").rsplit("/", 1)[-1]
+    return code[:16]
+
+
 def check_in(
     actor, session: Session, code: str, *, method=Attendance.Method.TYPED, now=None
 ) -> CheckinResult:
@@ -105,10 +113,7 @@ def check_in(
     was; a ticket that does not belong here raises CheckinRefused with the reason."""
     require_manager(actor, session.training)
     now = _now(now)
-    code = normalise((code or "").replace("\x00", ""))
-    if "/" in code:  # a scanned link: the code is its last part
-        code = code.rstrip("/").rsplit("/", 1)[-1]
-    code = code[:16]
+    code = ticket_code_of(code)
     registration = (
         Registration.objects.select_related("training", "category").filter(ticket_code=code).first()
         if code

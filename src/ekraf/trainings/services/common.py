@@ -32,7 +32,14 @@ def _dedupe(registration: Registration, event: str) -> str:
     return f"trn:{registration.training.public_id}:{registration.public_id}:{event}"[:120]
 
 
-def _tell(registration: Registration, notice: notices.Notice, event: str) -> None:
+def _tell(
+    registration: Registration,
+    notice: notices.Notice,
+    event: str,
+    *,
+    fresh: bool = False,
+    batched: bool = False,
+) -> None:
     # A confirmation carries the ticket itself (QR image and PDF), built by the worker.
     with_ticket = registration.status == Status.CONFIRMED and event in TICKET_EVENTS
     notify(
@@ -47,6 +54,8 @@ def _tell(registration: Registration, notice: notices.Notice, event: str) -> Non
         attach=("ekraf.trainings.tickets.email_attachments", registration.public_id)
         if with_ticket
         else None,
+        fresh=fresh,
+        batched=batched,
     )
 
 

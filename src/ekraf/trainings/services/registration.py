@@ -223,6 +223,7 @@ def register(
     applicant: Applicant,
     *,
     category: QuotaCategory | None = None,
+    category_id: int | None = None,
     user=None,
     now=None,
 ) -> Registration:
@@ -242,7 +243,11 @@ def register(
         if getattr(actor, "is_authenticated", False) and actor.is_active:
             raise NotAllowed(_("Verifikasi email Anda dulu sebelum mendaftar pelatihan."))
         raise NotAllowed(_("Masuk dulu untuk mendaftar."))
-    sessions = list(training.sessions.select_related("space"))
+    # The caller may have read the sessions already (the API's training, prefetched): not twice.
+    if "sessions" in getattr(training, "_prefetched_objects_cache", {}):
+        sessions = sorted(training.sessions.all(), key=lambda s: s.starts_at)
+    else:
+        sessions = list(training.sessions.select_related("space"))
     first_start = sessions[0].starts_at if sessions else None
     refusal = registration_refusal(
         training, now, by_organiser=by_organiser, first_start=first_start
@@ -257,10 +262,14 @@ def register(
         applicant.email = applicant.phone = ""
     year = _training_year(first_start)
     categories = list(training.categories.all())
-    if category is not None:
-        category = next((c for c in categories if c.pk == category.pk), None)
+    if category is not None or category_id is not None:
+        wanted = category.pk if category is not None else category_id
+        category = next((c for c in categories if c.pk == wanted), None)
         if category is None:
-            raise NotFound(_("Kategori tidak ditemukan pada pelatihan ini."), field="category")
+            raise NotFound(
+                _("Kategori tidak ditemukan pada pelatihan ini."),
+                field="category" if category_id is None else "category_id",
+            )
         reason = category_refusal(category, applicant, year)
         if reason:
             raise DomainError(reason, field="category", code="not_eligible")
@@ -313,8 +322,14 @@ def register(
             if _insert_with_fresh_codes(registration):
                 texts = _answers(registration, sessions, deadline)  # they quote the codes
             answer = texts[registration.status]
+            # A new registration's outbox key is new too (one INSERT, no look-up), and its
+            # message goes out with the next batched sweep, not as a worker job of its own.
             _tell(
-                registration, answer(position) if callable(answer) else answer, registration.status
+                registration,
+                answer(position) if callable(answer) else answer,
+                registration.status,
+                fresh=True,
+                batched=True,
             )
             # Last in the transaction: the audit chain's head lock after the seat lock.
             audit(
