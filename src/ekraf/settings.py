@@ -131,6 +131,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A database that drops the connection mid-request: 503 page, nothing written.
+    "ekraf.core.middleware.DatabaseUnavailableMiddleware",
     # Last, so its 404 page has the user, messages and the security headers like any page.
     "ekraf.core.middleware.NulCharactersMiddleware",
 ]
