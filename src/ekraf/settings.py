@@ -173,16 +173,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif int(env("EKRAF_DB_POOL_SIZE", "4")) > 0:
     # A bounded pool per process (Django's psycopg pool): a burst of requests waits up to
     # EKRAF_DB_POOL_TIMEOUT seconds for a connection instead of opening one per thread until
-    # PostgreSQL's max_connections runs out. Connections are checked before each use, so a
-    # restarted server costs no error. Processes × pool size must stay below max_connections.
-    from psycopg_pool import ConnectionPool
-
+    # PostgreSQL's max_connections runs out. Django has the pool check each connection before
+    # use, so a restarted server costs no error. Processes × pool size must stay below max_connections.
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": int(env("EKRAF_DB_POOL_SIZE", "4")),
         "timeout": float(env("EKRAF_DB_POOL_TIMEOUT", "10")),
-        "check": ConnectionPool.check_connection,
     }
 else:
     # Without the pool (EKRAF_DB_POOL_SIZE=0, e.g. behind PgBouncer): persistent connections,

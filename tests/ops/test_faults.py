@@ -128,11 +128,11 @@ def _write_then_lose_the_connection(request):
     from ekraf.core.models import Subsector
 
     with transaction.atomic():
-        Subsector.objects.filter(code="kuliner").update(name="SETENGAH TERTULIS")
+        Subsector.objects.filter(code="kuliner").update(name_id="SETENGAH TERTULIS")
         pid = connection.connection.info.backend_pid
         # Another session kills this request's backend, as a restart or a failover would.
         _terminate(pid)
-        Subsector.objects.filter(code="kuliner").update(name="TIDAK SAMPAI")
+        Subsector.objects.filter(code="kuliner").update(name_id="TIDAK SAMPAI")
     return HttpResponse("tidak sampai")
 
 
@@ -159,7 +159,7 @@ urlpatterns = [path("uji/putus/", _write_then_lose_the_connection)]
 def test_a_dropped_database_connection_gives_a_503_page_and_writes_nothing(city):
     from ekraf.core.models import Subsector
 
-    before = Subsector.objects.get(code="kuliner").name
+    before = Subsector.objects.get(code="kuliner").name_id
     with override_settings(ROOT_URLCONF=__name__):
         response = Client(raise_request_exception=False).get("/uji/putus/")
     assert response.status_code == 503
@@ -167,4 +167,4 @@ def test_a_dropped_database_connection_gives_a_503_page_and_writes_nothing(city)
     assert "Layanan sedang terganggu" in body and "Traceback" not in body
     assert response["Retry-After"] == "30"
     connection.close()
-    assert Subsector.objects.get(code="kuliner").name == before  # nothing half-written
+    assert Subsector.objects.get(code="kuliner").name_id == before  # nothing half-written
