@@ -28,7 +28,7 @@ run: install
 	$(PY) -m ekraf createcachetable
 	$(PY) -m ekraf load_city
 	$(PY) -m ekraf load_demo
-	EKRAF_DEBUG=$${EKRAF_DEBUG:-1} $(PY) -m ekraf serve $(HOST)
+	$(PY) -m ekraf serve $(HOST)
 
 # Lint, migrations check and the whole suite (browser tests run in .ci/run: they need Chromium).
 test: install-test

@@ -3,8 +3,28 @@
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
+from django.test import Client
 
 from tests import factories
+
+_force_login = Client.force_login
+
+
+def _force_login_with_second_step(self, user, backend=None):
+    """`force_login` stands for a finished sign-in, the second step (two-factor) included:
+    tests of that step sign in through the pages (tests/accounts/test_two_factor.py)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from ekraf.accounts import two_factor
+
+    _force_login(self, user, backend)
+    session = self.session
+    session.pop(two_factor.STATE_KEY, None)
+    session[DEVICE_ID_SESSION_KEY] = "tests.force_login/0"
+    session.save()
+
+
+Client.force_login = _force_login_with_second_step
 
 
 @pytest.fixture(autouse=True)

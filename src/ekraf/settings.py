@@ -6,6 +6,7 @@ on the console. Production sets DATABASE_URL, REDIS_URL, S3 and secrets in the e
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -83,7 +84,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("EKRAF_CSRF_TRUSTED_ORIGINS", BASE_URL)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ekraf.accounts.admin_site.AdminConfig",  # django.contrib.admin behind the second sign-in step
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -94,6 +95,10 @@ INSTALLED_APPS = [
     "ninja",  # listed so the API docs use its bundled Swagger files, not a CDN
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ekraf.core",
     "ekraf.accounts",
     "ekraf.creators",
@@ -120,8 +125,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sends a signed-in person whose second factor is still owed to that step (accounts.two_factor).
+    "ekraf.accounts.two_factor.TwoFactorMiddleware",
+    # Turns a refused sign-in (the lockout in the authentication backend) into its 429 page.
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A database that drops the connection mid-request: 503 page, nothing written.
+    "ekraf.core.middleware.DatabaseUnavailableMiddleware",
     # Last, so its 404 page has the user, messages and the security headers like any page.
     "ekraf.core.middleware.NulCharactersMiddleware",
 ]
@@ -159,14 +170,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif int(env("EKRAF_DB_POOL_SIZE", "4")) > 0:
+    # A bounded pool per process (Django's psycopg pool): a burst of requests waits up to
+    # EKRAF_DB_POOL_TIMEOUT seconds for a connection instead of opening one per thread until
+    # PostgreSQL's max_connections runs out. Django has the pool check each connection before
+    # use, so a restarted server costs no error. Processes × pool size must stay below max_connections.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(env("EKRAF_DB_POOL_SIZE", "4")),
+        "timeout": float(env("EKRAF_DB_POOL_TIMEOUT", "10")),
+    }
 else:
-    # Persistent connections, checked before reuse so a restarted server costs no error.
+    # Without the pool (EKRAF_DB_POOL_SIZE=0, e.g. behind PgBouncer): persistent connections,
+    # checked before reuse.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["ekraf.accounts.backends.UsernameOrEmailBackend"]
+# The lockout sits in the authentication backends, so every sign-in path (the site's form, the
+# API token endpoint, /admin/login/) goes through it: axes refuses first, then our backend
+# checks the password and slows an account down that is guessed at from everywhere.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "ekraf.accounts.backends.UsernameOrEmailBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -303,12 +332,29 @@ TRUSTED_PROXIES = int(env("EKRAF_TRUSTED_PROXIES", "0"))
 NINJA_NUM_PROXIES = TRUSTED_PROXIES
 # Load balancers and monitors probe the app servers directly over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-# Web log-in lockout (accounts.services.authenticate_throttled): after this many failed
-# attempts for one account (or one unknown name) within the lockout period, or per client
-# address (higher: an office or campus shares one address), attempts are refused for the period.
+# Sign-in lockout (django-axes, in the authentication backend: docs/security.md). After
+# LOGIN_MAX_FAILURES failed attempts for one account FROM ONE ADDRESS within the lockout
+# period, that pair is refused for the period: someone who knows an official's username cannot
+# lock the official out from another address. Per account across all addresses there is only
+# a slow-down (accounts.backends): past LOGIN_SLOWDOWN_AFTER failures, addresses the account
+# never signed in from get one attempt per LOGIN_SLOWDOWN_SECONDS.
 LOGIN_MAX_FAILURES = int(env("EKRAF_LOGIN_MAX_FAILURES", "5"))
-LOGIN_MAX_FAILURES_PER_ADDRESS = int(env("EKRAF_LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
 LOGIN_LOCKOUT_MINUTES = int(env("EKRAF_LOGIN_LOCKOUT_MINUTES", "15"))
+LOGIN_SLOWDOWN_AFTER = int(env("EKRAF_LOGIN_SLOWDOWN_AFTER", "10"))
+LOGIN_SLOWDOWN_SECONDS = int(env("EKRAF_LOGIN_SLOWDOWN_SECONDS", "30"))
+AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # successes are not logged: one write less per sign-in
+AXES_USERNAME_CALLABLE = "ekraf.accounts.lockout.account_identity"
+AXES_CLIENT_IP_CALLABLE = "ekraf.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "ekraf.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+# Two-factor sign-in (django-otp): TOTP apps and one-time recovery codes. Required for
+# administrators and for the admin site; other staff may enrol (accounts.two_factor).
+OTP_TOTP_ISSUER = env("EKRAF_OTP_ISSUER", "Ekraf")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -348,6 +394,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "faker": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # one line per sign-in otherwise
     },
 }
 

@@ -155,8 +155,10 @@ def test_signup_survives_a_mail_server_hiccup(client, city, monkeypatch):
     assert notifications.send_pending() == 0  # still down: kept, to be retried
     queued.refresh_from_db()
     assert queued.status == OutboxMessage.Status.PENDING and "Connection refused" in queued.error
+    assert queued.next_attempt_at is not None  # retried after a pause (backoff)
 
     monkeypatch.undo()
+    OutboxMessage.objects.filter(pk=queued.pk).update(next_attempt_at=queued.created_at)  # later
     link = link_in_last_mail()
     assert "/verifikasi-email/" in link
     assert client.get(link[link.index("/verifikasi-email/") :]).status_code == 302

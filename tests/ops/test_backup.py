@@ -447,3 +447,72 @@ def test_sqlite_site_moves_to_postgres_and_s3_then_round_trips_there(
     assert any(last for _, last in pg_before["(sequences)"])
     assert s3_objects(second_bucket) == s3_objects(s3_bucket)
     assert "private/uji/é ñ.bin" in s3_objects(second_bucket)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sign-ins are not backed up: nothing in an archive can be replayed to sign in (issue 9, 6).
+
+SIGN_IN = r"""
+import django
+django.setup()
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, BACKEND_SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from ekraf.accounts.models import User, UserSession
+admin = User.objects.get(username="admin")
+session = SessionStore()
+session[SESSION_KEY] = str(admin.pk)
+session[BACKEND_SESSION_KEY] = "ekraf.accounts.backends.UsernameOrEmailBackend"
+session[HASH_SESSION_KEY] = admin.get_session_auth_hash()
+session["otp_device_id"] = "otp_static.staticdevice/1"
+session.create()
+UserSession.objects.create(user=admin, session_key=session.session_key)
+print(session.session_key)
+"""
+
+REPLAY = r"""
+import django, sys
+django.setup()
+from django.test import Client
+client = Client()
+client.cookies["sessionid"] = sys.argv[1]
+response = client.get("/admin/")
+print(response.status_code, response.get("Location", ""))
+"""
+
+FORGET = r"""
+import django
+django.setup()
+from django.contrib.sessions.models import Session
+from ekraf.accounts.models import UserSession
+Session.objects.all().delete()
+UserSession.objects.all().delete()
+"""
+
+
+@sqlite_pass
+def test_no_session_in_the_archive_can_be_replayed_after_a_restore(source, tmp_path):
+    key = python(source["env"], SIGN_IN).strip()
+    try:
+        # The session opens /admin/ as the administrator on the source …
+        replay = [PYTHON, "-c", REPLAY, key]
+        env = {**source["env"], "DJANGO_SETTINGS_MODULE": "ekraf.settings"}
+        opened = subprocess.run(replay, env=env, capture_output=True, text=True, timeout=300)
+        assert opened.stdout.split()[0] == "200", opened.stderr
+        archive = tmp_path / "dengan-sesi.tar.gz"
+        ekraf(source["env"], "backup", "--include-keys", str(archive))
+    finally:
+        python(source["env"], FORGET)
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+        everything = b"".join(tar.extractfile(m).read() for m in tar.getmembers() if m.isfile())
+    models = {table["model"].lower() for table in manifest["database"]["tables"]}
+    assert not models & {"sessions.session", "accounts.usersession", "axes.accessattempt"}
+    assert key.encode() not in everything
+
+    # … and not on a copy restored from the archive, keys and all (the worst case).
+    target = copy_site(source, tmp_path)
+    ekraf(target, "restore", "--include-keys", str(archive))
+    env = {**target, "DJANGO_SETTINGS_MODULE": "ekraf.settings"}
+    replayed = subprocess.run(replay, env=env, capture_output=True, text=True, timeout=300)
+    status, location = replayed.stdout.split()[:2]
+    assert status == "302" and "/login/" in location, replayed.stderr

@@ -13,6 +13,9 @@ router = Router(tags=["Akun"])
 class TokenIn(Schema):
     username: str
     password: str
+    # Accounts with two-factor sign-in: the current code of the authenticator app (or a
+    # recovery code); administrators must have enrolled first.
+    otp: str | None = None
 
 
 class TokenOut(Schema):
@@ -40,7 +43,9 @@ class MeOut(Schema):
     summary="Tukar nama pengguna dan kata sandi dengan token API (berlaku 90 hari)",
 )
 def obtain_token(request, payload: TokenIn):
-    token = services.token_for_credentials(request, payload.username, payload.password)
+    token = services.token_for_credentials(
+        request, payload.username, payload.password, otp=payload.otp
+    )
     return Status(201, TokenOut(token=token))
 
 

@@ -71,20 +71,17 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
         self.fields["password"].label = _("Kata sandi")
 
     def clean(self):
-        """As Django's, but through the lockout policy (services.authenticate_throttled)."""
-        from ekraf.core.errors import DomainError
+        """As Django's; a sign-in the lockout refused (accounts.lockout, in the backends) says
+        so instead of "wrong password"."""
+        from . import lockout
 
-        username = self.cleaned_data.get("username")
-        password = self.cleaned_data.get("password")
-        if username is not None and password:
-            try:
-                self.user_cache = services.authenticate_throttled(self.request, username, password)
-            except DomainError as exc:
-                raise forms.ValidationError(exc.message, code=exc.code) from exc
-            if self.user_cache is None:
-                raise self.get_invalid_login_error()
-            self.confirm_login_allowed(self.user_cache)
-        return self.cleaned_data
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            refused = lockout.refusal(self.request)
+            if refused:
+                raise forms.ValidationError(refused, code=services.TooManyAttempts.code) from None
+            raise
 
     @property
     def locked_out(self) -> bool:
@@ -127,7 +124,9 @@ class StyledSetPasswordForm(StyledFormMixin, SetPasswordForm):
             user.email_verified_at = timezone.now()
         if commit:
             user.save()
-        services.lift_login_lockout(user)
+        from . import lockout
+
+        lockout.lift(user)
         return user
 
 
@@ -147,4 +146,13 @@ class ApiTokenForm(StyledForm):
             (0, _("Tanpa batas")),
         ],
         initial=90,
+    )
+
+
+class TwoFactorCodeForm(StyledForm):
+    code = forms.CharField(
+        label=_("Kode"),
+        max_length=20,
+        help_text=_("6 angka dari aplikasi autentikator, atau satu kode pemulihan."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
     )

@@ -126,3 +126,22 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class UserSession(models.Model):
+    """A signed-in browser of a person, so they can see and end it (Akun saya › Sesi dan token)
+    and a password change can end all of them. Written at sign-in, deleted at sign-out."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="browser_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.CharField(_("alamat"), max_length=64, blank=True)
+    user_agent = models.CharField(_("peramban"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sesi masuk")
+        verbose_name_plural = _("sesi masuk")
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

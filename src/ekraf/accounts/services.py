@@ -22,7 +22,7 @@ from ekraf.core.clientip import client_key
 from ekraf.core.errors import Conflict, DomainError
 from ekraf.core.notifications import notify
 
-from . import permissions
+from . import lockout, permissions
 from .models import AGENCY_ROLES, ApiToken, Role, RoleGrant, User
 
 VERIFY_SALT = "ekraf.accounts.verify-email"
@@ -124,9 +124,16 @@ def verify_email(token: str) -> User:
     user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
     if user is None:
         raise DomainError(_("Tautan verifikasi tidak sah."))
-    if user.email_verified_at is None:
-        user.email_verified_at = timezone.now()
-        user.save(update_fields=["email_verified_at"])
+    # Verifies once: a second use of the link changes nothing and signs nobody in
+    # (`just_verified` is False), and the row is updated only if still unverified, so two
+    # uses at once cannot both count as the first.
+    user.just_verified = bool(
+        User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
+            email_verified_at=timezone.now()
+        )
+    )
+    if user.just_verified:
+        user.refresh_from_db(fields=["email_verified_at"])
     return user
 
 
@@ -222,13 +229,30 @@ def user_for_token(token: str) -> User | None:
     return record.user
 
 
-def token_for_credentials(request, username: str, password: str) -> str:
-    """`POST /api/v1/auth/token`: username (or e-mail) and password give a new token."""
-    user = authenticate_throttled(request, username, password)
+def token_for_credentials(request, username: str, password: str, otp: str | None = None) -> str:
+    """`POST /api/v1/auth/token`: username (or e-mail) and password give a new token; with
+    two-factor sign-in, also the current code. Through the same lockout as every sign-in."""
+    from . import two_factor
+
+    user = authenticate(request, username=username, password=password)
+    refused = lockout.refusal(request)
+    if refused:
+        raise TooManyAttempts(refused)
     if user is None:
         raise DomainError(_("Nama pengguna atau kata sandi salah."), code="bad_credentials")
     if user.email_verified_at is None:
         raise DomainError(_("Email belum diverifikasi."), code="unverified")
+    if two_factor.has_two_factor(user):
+        if two_factor.verify(user, otp or "") is None:
+            raise DomainError(
+                _("Kode verifikasi dua langkah salah atau belum diisi (kolom otp)."),
+                code="otp_required",
+            )
+    elif permissions.must_use_two_factor(user):
+        raise DomainError(
+            _("Aktifkan verifikasi dua langkah di Akun saya sebelum meminta token."),
+            code="two_factor_required",
+        )
     _record, token = create_api_token(
         user, _("Login API %(date)s") % {"date": timezone.localdate().isoformat()}, days=90
     )
@@ -255,7 +279,7 @@ def anonymise_user(user: User) -> None:
     permissions.forget(user)
 
 
-# --- sign-in lockout and e-mail link throttles -----------------------------------------------
+# --- e-mail link throttles (the sign-in lockout is accounts.lockout, in the backends) ----
 
 
 class TooManyAttempts(DomainError):
@@ -263,87 +287,6 @@ class TooManyAttempts(DomainError):
 
     status = 429
     code = "too_many_attempts"
-
-
-def _login_limits():
-    minutes = settings.LOGIN_LOCKOUT_MINUTES
-    return (
-        throttle.Budget("login-account", settings.LOGIN_MAX_FAILURES, minutes * 60),
-        throttle.Budget("login-address", settings.LOGIN_MAX_FAILURES_PER_ADDRESS, minutes * 60),
-        throttle.Lockout("login-account", minutes * 60),
-        throttle.Lockout("login-address", minutes * 60),
-    )
-
-
-def _login_identity(username: str) -> str:
-    """The account a log-in names, whether typed as username or e-mail (so both spellings
-    share one budget); an unknown name is counted under itself, just the same."""
-    name = (username or "").strip().lower()[:254]
-    pk = (
-        User.objects.filter(Q(username__iexact=name) | Q(email__iexact=name))
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return f"user:{pk}" if pk is not None else f"name:{name}"
-
-
-def _locked_message(seconds: int) -> str:
-    minutes = throttle.minutes(seconds)
-    return ngettext(
-        "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, coba lagi dalam "
-        "%(minutes)d menit, atau atur ulang kata sandi lewat “Lupa kata sandi”.",
-        "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, coba lagi dalam "
-        "%(minutes)d menit, atau atur ulang kata sandi lewat “Lupa kata sandi”.",
-        minutes,
-    ) % {"minutes": minutes}
-
-
-def authenticate_throttled(request, username: str, password: str) -> User | None:
-    """Check a username (or e-mail) and password, within the log-in lockout policy.
-
-    Each attempt first claims a place in two budgets — the named account's and the client
-    address's — before the password is checked, so even parallel guesses get no more checks
-    than the budget holds. A success gives its places back and clears the account's failures;
-    a failure keeps them. When a budget is used up, that account (or address) is locked for
-    LOGIN_LOCKOUT_MINUTES and every attempt is refused with the same message, whether or not
-    the account exists and whatever the password.
-    """
-    account_budget, address_budget, account_lock, address_lock = _login_limits()
-    who = _login_identity(username)
-    where = client_key(request) if request is not None else "unknown"
-    wait = throttle.locked_for((account_lock, who), (address_lock, where))
-    if wait:
-        raise TooManyAttempts(_locked_message(wait))
-    account_slot = account_budget.take(who)
-    address_slot = address_budget.take(where)
-    if account_slot is None or address_slot is None:
-        account_budget.give_back(account_slot)
-        address_budget.give_back(address_slot)
-        if account_slot is None:
-            account_lock.lock(who)
-        if address_slot is None:
-            address_lock.lock(where)
-        raise TooManyAttempts(_locked_message(account_lock.seconds))
-    user = authenticate(request, username=username, password=password)
-    if user is not None:
-        account_budget.give_back(account_slot)
-        address_budget.give_back(address_slot)
-        account_budget.reset(who)
-        return user
-    if account_slot.last or address_slot.last:
-        if account_slot.last:
-            account_lock.lock(who)
-        if address_slot.last:
-            address_lock.lock(where)
-        raise TooManyAttempts(_locked_message(account_lock.seconds))
-    return None
-
-
-def lift_login_lockout(user: User) -> None:
-    """A password set through the e-mailed link proves the person: their lockout ends."""
-    account_budget, _address_budget, account_lock, _address_lock = _login_limits()
-    account_lock.lift(f"user:{user.pk}")
-    account_budget.reset(f"user:{user.pk}")
 
 
 # E-mails with links (password reset, verification) per address asked for, and per client

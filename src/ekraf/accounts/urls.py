@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import forms, views
+from . import forms, security_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -14,6 +14,10 @@ urlpatterns = [
     path("akun/", views.account, name="account"),
     path("akun/token/", views.tokens, name="tokens"),
     path("akun/token/<int:token_id>/cabut/", views.revoke_token, name="revoke_token"),
+    path("akun/sesi/", security_views.sessions_page, name="sessions"),
+    path("akun/sesi/<int:session_id>/akhiri/", security_views.end_session, name="end_session"),
+    path("akun/dua-langkah/", security_views.two_factor_setup, name="two_factor"),
+    path("masuk/verifikasi/", security_views.two_factor_verify, name="two_factor_verify"),
     path(
         "lupa-sandi/",
         views.PasswordResetView.as_view(),

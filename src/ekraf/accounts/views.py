@@ -55,7 +55,8 @@ def verify(request, token):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("accounts:resend_verification")
-    if not request.user.is_authenticated and user.is_active:
+    # Only the first use signs in: a link that was used (or forwarded) opens nothing after that.
+    if not request.user.is_authenticated and user.is_active and user.just_verified:
         login(request, user, backend="ekraf.accounts.backends.UsernameOrEmailBackend")
     messages.success(request, _("Email Anda sudah terverifikasi. Selamat datang!"))
     return redirect("accounts:account")
@@ -123,7 +124,10 @@ def account(request):
     return render(
         request,
         "accounts/account.html",
-        {"grants": selectors.role_grants(request.user)},
+        {
+            "grants": selectors.role_grants(request.user),
+            "can_use_two_factor": permissions.can_use_two_factor(request.user),
+        },
     )
 
 
@@ -156,4 +160,6 @@ def revoke_token(request, token_id):
         messages.success(
             request, _("Token dicabut. Aplikasi yang memakainya tidak bisa lagi mengakses API.")
         )
-    return redirect("accounts:tokens")
+    return redirect(
+        "accounts:sessions" if request.POST.get("from") == "sessions" else "accounts:tokens"
+    )

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .models import Agency, AuditEvent, City, OutboxMessage, Region, Space, Subsector
 
@@ -110,7 +111,30 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "to_email", "subject", "status", "attempts", "sent_at"]
+    list_display = [
+        "created_at",
+        "kind",
+        "to_email",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "error",
+        "sent_at",
+    ]
     list_filter = ["status", "kind"]
     search_fields = ["to_email", "subject"]
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    actions = ["send_again"]
+
+    @admin.action(description=_("Kirim ulang pesan yang gagal"))
+    def send_again(self, request, queryset):
+        from . import notifications
+
+        count = sum(
+            notifications.retry_failed(pk)
+            for pk in queryset.filter(status=OutboxMessage.Status.FAILED).values_list(
+                "pk", flat=True
+            )
+        )
+        self.message_user(request, _("%(count)d pesan diantrekan lagi.") % {"count": count})

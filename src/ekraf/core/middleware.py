@@ -121,3 +121,47 @@ def _refuse(request, api: bool, status: int):
         message = _("Alamat berisi karakter yang tidak sah.")
         return JsonResponse({"code": "invalid", "detail": message}, status=400)
     return error_404(request) if status == 404 else error_400(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that drops the connection mid-request (restart, failover, a killed backend)
+    answers 503 with a page that needs no database, in Indonesian, instead of a 500: the
+    request's transaction died with its connection, so nothing of it was written. The broken
+    connection is closed, so the next request opens a fresh one (or the pool hands one)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError, connections
+        from django.http import JsonResponse
+        from django.template.loader import render_to_string
+        from django.utils.translation import gettext as _
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        log.error("database unavailable during %s %s: %s", request.method, request.path, exception)
+        for conn in connections.all(initialized_only=True):
+            if conn.in_atomic_block:
+                continue  # a test's transaction; it is rolled back by its owner
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - it is broken already
+                log.debug("closing a broken connection failed", exc_info=True)
+        message = _(
+            "Basis data tidak dapat dihubungi saat ini. Tidak ada yang tersimpan dari "
+            "permintaan Anda; silakan coba lagi dalam beberapa saat."
+        )
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": message, "code": "database_unavailable"}, status=503)
+        else:
+            from django.http import HttpResponse
+
+            response = HttpResponse(
+                render_to_string("core/unavailable.html", request=None), status=503
+            )
+        response["Retry-After"] = "30"
+        return response

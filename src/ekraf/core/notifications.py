@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -27,6 +28,17 @@ from .models import OutboxMessage
 from .validation import header_safe
 
 log = logging.getLogger(__name__)
+
+# A failed message is tried again by the sweep after a growing pause (1, 2, 4, 8, 16 … minutes,
+# at most BACKOFF_MAX), and given up after MAX_ATTEMPTS: it is then "failed", listed for staff
+# at Kelola › Pesan gagal (core.views.failed_messages), who can send it again.
+MAX_ATTEMPTS = 8
+BACKOFF_MAX = timedelta(hours=6)
+
+
+def backoff(attempts: int) -> timedelta:
+    """The pause after the `attempts`-th failed attempt."""
+    return min(timedelta(minutes=2 ** max(0, attempts - 1)), BACKOFF_MAX)
 
 
 def wa_link(text: str, phone: str = "") -> str:
@@ -224,9 +236,15 @@ def deliver(message_id: int, connection=None) -> bool:
             if connection is not None:
                 _drop(connection)  # perhaps broken: the next message opens a fresh one
             message.error = f"{exc.__class__.__name__}: {exc}"[:500]
-            if message.attempts >= 5:
+            if message.attempts >= MAX_ATTEMPTS:
                 message.status = OutboxMessage.Status.FAILED
-            message.save(update_fields=["status", "error", "attempts"])
+                message.next_attempt_at = None
+                log.error(
+                    "outbox message %s given up after %s attempts", message.pk, message.attempts
+                )
+            else:
+                message.next_attempt_at = timezone.now() + backoff(message.attempts)
+            message.save(update_fields=["status", "error", "attempts", "next_attempt_at"])
             return False
         message.status = OutboxMessage.Status.SENT
         message.sent_at = timezone.now()
@@ -236,9 +254,11 @@ def deliver(message_id: int, connection=None) -> bool:
 
 
 def send_pending(limit: int = 500) -> int:
-    """Send what is still pending (after a crash or a mail-server outage)."""
+    """Send what is still pending (after a crash or a mail-server outage) and due: a message
+    that failed waits out its backoff."""
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
     ids = list(
-        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
+        OutboxMessage.objects.filter(due, status=OutboxMessage.Status.PENDING)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
@@ -267,3 +287,20 @@ def _drop(connection) -> None:
         connection.close()
     except Exception:  # noqa: BLE001 - nothing more is sent on it
         log.debug("closing the mail connection failed", exc_info=True)
+
+
+def failed_messages(limit: int = 200):
+    """Messages given up on, newest first (what staff see at Kelola › Pesan gagal)."""
+    return OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED).order_by("-created_at")[
+        :limit
+    ]
+
+
+def retry_failed(message_id: int) -> bool:
+    """Staff asked to send a failed message again: pending, attempts from zero."""
+    updated = OutboxMessage.objects.filter(
+        pk=message_id, status=OutboxMessage.Status.FAILED
+    ).update(status=OutboxMessage.Status.PENDING, attempts=0, next_attempt_at=None)
+    if updated:
+        transaction.on_commit(lambda: _enqueue(message_id))
+    return bool(updated)

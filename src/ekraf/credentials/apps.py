@@ -61,6 +61,7 @@ class CredentialsConfig(AppConfig):
         )
         periodic.register("credentials-status-lists", openbadges.publish_pending)
         periodic.register("credentials-archive-timestamps", archive.renew_due)
+        periodic.register("credentials-resume-stalled-jobs", services.resume_stalled_jobs)
         personal_data.register(
             "credentials",
             export=services.export_personal_data,

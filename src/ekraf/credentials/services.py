@@ -556,6 +556,25 @@ def _requeue(job: IssuanceJob) -> None:
     job.refresh_from_db()
 
 
+def resume_stalled_jobs(now=None) -> int:
+    """Periodic job (core.periodic, every minute): queue again every issuance whose worker died
+    (killed, machine restarted), so it carries on where it stopped without anyone asking.
+    Each job is locked while it is looked at: two schedulers requeue it once."""
+    now = now or timezone.now()
+    candidates = IssuanceJob.objects.filter(
+        status__in=[IssuanceJob.Status.QUEUED, IssuanceJob.Status.RUNNING]
+    ).values_list("pk", flat=True)
+    resumed = 0
+    for pk in list(candidates[:100]):
+        with transaction.atomic():
+            job = IssuanceJob.objects.select_for_update().filter(pk=pk).first()
+            if job is not None and job_is_stalled(job, now):
+                log.warning("issuance job %s stalled (worker gone): queued again", job.public_id)
+                _requeue(job)
+                resumed += 1
+    return resumed
+
+
 def resume_issuance(actor, job: IssuanceJob) -> IssuanceJob:
     """Queue a failed, partly failed or stalled job again (it carries on where it stopped).
 

@@ -3,7 +3,8 @@
 The archive is a gzipped tar (so it can be streamed to stdout and into `ssh`, `aws s3 cp -` or
 a tape) holding, in this order:
 
-    database/NNNN-<app>.<model>.jsonl   one member per table: a header line (model, table,
+    database/NNNN-<app>.<model>.jsonl   one member per table (not sessions nor sign-in attempts:
+                                        NOT_BACKED_UP): a header line (model, table,
                                         columns), then one JSON array per row, in primary-key
                                         order
     files/<name>                        every file of the default storage (filesystem or S3)
@@ -68,6 +69,18 @@ COPY_BYTES = 1024 * 1024
 # Rows that `migrate` creates by itself; a database holding only these counts as empty.
 AUTO_ROWS = {"contenttypes.contenttype", "auth.permission"}
 AUTO_FIELD_TYPES = {"AutoField", "BigAutoField", "SmallAutoField"}
+# Live credentials and sign-in bookkeeping, never in an archive: a session row is a signed-in
+# browser (one opened /admin/ as the administrator from a restored copy), the sign-in lockout's
+# attempts are short-lived. Restore also discards any such rows (an archive of an older
+# version held sessions), so nobody restored is signed in: everyone signs in again.
+NOT_BACKED_UP = {
+    "sessions.session",
+    "accounts.usersession",
+    "axes.accessattempt",
+    "axes.accessattemptexpiration",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+}
 
 
 class BackupError(Exception):
@@ -116,7 +129,9 @@ def dumpable_models(registry=global_apps) -> list:
     models = [
         model
         for model in registry.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy
+        if model._meta.managed
+        and not model._meta.proxy
+        and model._meta.label_lower not in NOT_BACKED_UP
     ]
     return sorted(models, key=lambda model: model._meta.label_lower)
 
@@ -719,6 +734,9 @@ def _restore_database(path, manifest, connection, executor, targets, out, result
     state_apps = executor.loader.project_state(nodes, at_end=True).apps
     models = {}
     for entry in manifest["database"]["tables"]:
+        if entry["model"].lower() in NOT_BACKED_UP:
+            result.warnings.append(f"{entry['model']}: not restored (sign-in data)")
+            continue
         try:
             models[entry["member"]] = (state_apps.get_model(entry["model"]), entry)
         except LookupError:
@@ -748,6 +766,20 @@ def _restore_database(path, manifest, connection, executor, targets, out, result
         for model, entry in models.values():
             _set_sequence(connection, model, entry.get("sequence"))
         connection.check_constraints()
+        discard_sign_ins(connection)
+
+
+def discard_sign_ins(connection) -> None:
+    """No session survives a restore: every table of NOT_BACKED_UP is emptied."""
+    existing = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for label in sorted(NOT_BACKED_UP):
+            try:
+                table = global_apps.get_model(label)._meta.db_table
+            except LookupError:
+                continue
+            if table in existing:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
 
 
 def _restore_files(path, manifest, *, force: bool, out, result: RestoreResult) -> None:

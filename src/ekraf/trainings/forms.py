@@ -81,8 +81,13 @@ class TrainingForm(StyledModelForm):
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs["autofocus"] = True
         if agencies is not None and len(agencies) > 1:
+            from ekraf.core.models import Agency
+
+            # A queryset, whatever the caller passed: a list of agencies here was the 500 on
+            # /kelola/pelatihan/baru/ for administrators and multi-agency organisers.
+            queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies]).order_by("short_name")
             self.fields["agency"] = forms.ModelChoiceField(
-                queryset=agencies, label=_("Penyelenggara"), initial=agencies[0]
+                queryset=queryset, label=_("Penyelenggara"), initial=agencies[0]
             )
             self.fields["agency"].widget.attrs["class"] = "form-select"
             self.order_fields(["agency"])

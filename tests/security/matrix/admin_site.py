@@ -36,6 +36,32 @@ def world(w):
     )
     Feedback.objects.create(registration=registration, rating=5, comment="Bermanfaat")
     send_pending_outbox.enqueue()
+    _sign_in_records(w)
+
+
+def _sign_in_records(w):
+    """The sign-in lockout's and two-factor sign-in's rows, so their admin pages show one."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.utils import timezone
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    admin = w.users["admin"]
+    TOTPDevice.objects.create(user=admin, name="Aplikasi autentikator", confirmed=True)
+    static = StaticDevice.objects.create(user=admin, name="Kode pemulihan", confirmed=True)
+    StaticToken.objects.create(device=static, token="kodeuji1")
+    now = timezone.now()
+    seen = {"user_agent": "uji", "ip_address": "192.0.2.1", "path_info": "/masuk/"}
+    AccessAttempt.objects.create(
+        username="name:tebakan",
+        attempt_time=now,
+        get_data="",
+        post_data="",
+        failures_since_start=1,
+        **seen,
+    )
+    AccessLog.objects.create(username="name:tebakan", attempt_time=now, **seen)
+    AccessFailureLog.objects.create(username="name:tebakan", attempt_time=now, **seen)
 
 
 ROWS = table("""
@@ -76,7 +102,7 @@ def _admin_arguments(w, route):
         values["content_type_id"] = ContentType.objects.get_for_model(City).pk
     if "url" in route.params:
         values["url"] = "tidak-ada/"
-    for name in ("object_id", "id"):
+    for name in ("object_id", "id", "pk"):
         if name in route.params:
             values[name] = _object_of(route).pk
     return values

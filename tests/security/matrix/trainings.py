@@ -32,9 +32,7 @@ trainings:detail                                     ok        ok        ok     
 trainings:ics                                        ok        ok        ok        ok        ok        ok        ok        ok        ok
 trainings:register                                   login     redirect  ok        ok        ok        ok        ok        ok        ok
 trainings:manage_list                                login     forbidden ok        ok        forbidden forbidden forbidden forbidden ok
-# admin 500: /kelola/pelatihan/baru/ fails for administrators (issue 9, point 12; fixed on
-# the other issue-9 branch): when that lands this row says ok.
-trainings:manage_create                              login     forbidden ok        ok        forbidden forbidden forbidden forbidden 500
+trainings:manage_create                              login     forbidden ok        ok        forbidden forbidden forbidden forbidden ok
 trainings:manage_detail                              login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
 trainings:manage_edit                                login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
 trainings:manage_status                              login     forbidden method    method    forbidden forbidden forbidden forbidden method

@@ -19,6 +19,7 @@ from .insights import *  # noqa: F403
 from .newsroom import *  # noqa: F403
 from .programs import *  # noqa: F403
 from .roles import *  # noqa: F403
+from .security import *  # noqa: F403
 from .spaces import *  # noqa: F403
 from .talent import *  # noqa: F403
 from .trainings import *  # noqa: F403
