@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Min, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from ekraf.core.models import Agency, Region, Space, Subsector
@@ -155,6 +155,12 @@ def _shares(cells: list[Cell]) -> list[Cell]:
     for c in cells:
         c.share = (c.figure or 0) / largest if largest else 0.0
     return cells
+
+
+def rollup_state() -> str:
+    """Changes whenever any month's rollups are recomputed (one small query)."""
+    state = RollupMonth.objects.aggregate(last=Max("refreshed_at"), n=Count("id"))
+    return f"{state['last'].isoformat() if state['last'] else '-'}/{state['n']}"
 
 
 def board(filters: Filters, codes: list[str] | None = None) -> Board:

@@ -1,8 +1,14 @@
+import hashlib
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,14 +25,26 @@ def _committee(request):
 
 @login_required
 def dashboard(request):
+    """The board is rendered once per (filters, language, state of the rollups) and kept in
+    the cache: a refresh of any month changes the state, so a cached board is never stale."""
     _committee(request)
     filters = selectors.Filters.from_query(request.GET)
-    data = selectors.board(filters)
-    return render(
-        request,
-        "insights/dashboard.html",
-        {"data": data, "query": urlencode(filters.query())},
+    query = urlencode(filters.query())
+    key = (
+        "insights:board:"
+        + hashlib.sha256(
+            f"{get_language()}|{query}|{selectors.rollup_state()}".encode()
+        ).hexdigest()
     )
+    context = {"query": query}
+    board = cache.get(key)
+    if board is None:
+        data = selectors.board(filters)
+        board = render_to_string("insights/_board.html", {"data": data, "query": query})
+        cache.set(key, board, 24 * 3600)
+        context["data"] = data
+    context["board"] = mark_safe(board)  # noqa: S308 - our own rendered template
+    return render(request, "insights/dashboard.html", context)
 
 
 @login_required
