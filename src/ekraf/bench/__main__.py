@@ -45,7 +45,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated: verification,certificates,rush,dashboard,search,spaces",
+        help="comma-separated: verification,certificates,rush,dashboard,search,spaces,talent",
     )
     parser.add_argument("--reuse", action="store_true", help="keep the bench database if built")
     parser.add_argument("--seed", type=int, default=2024)
@@ -498,6 +498,8 @@ def scenario_search(ctx) -> dict:
 
 from .spaces import scenario_spaces  # noqa: E402 - each scenario module beside its peers
 from .spaces import table_rows as spaces_rows  # noqa: E402
+from .talent import scenario_talent  # noqa: E402
+from .talent import table_rows as talent_rows  # noqa: E402
 
 SCENARIOS = {
     "verification": verification.scenario_verification,
@@ -506,6 +508,7 @@ SCENARIOS = {
     "rush": scenario_rush,
     "certificates": scenario_certificates,
     "spaces": scenario_spaces,
+    "talent": scenario_talent,
 }
 
 
@@ -584,6 +587,7 @@ def table(results: dict) -> str:
             )
         )
     rows += spaces_rows(results.get("spaces", {}), _f)
+    rows += talent_rows(results.get("talent", {}), _f)
     if results.get("web_peak_rss_mb"):
         rows.append(
             (
