@@ -94,8 +94,7 @@ ARGS = {
     "programs:engagement_action": lambda w: {**_engagement(w), "action": "terima"},
     "/api/v1/programmes/{programme_id}": lambda w: {"programme_id": w.programme.public_id},
     "/api/v1/programmes/{programme_id}/recommendations": lambda w: (
-        f"/api/v1/programmes/{w.programme.public_id}/recommendations"
-        f"?role={w.programme_roles[0].pk}"
+        f"/api/v1/programmes/{w.programme.public_id}/recommendations?role={w.programme_roles[0].pk}"
     ),
     "/api/v1/programmes/{programme_id}/invitations": lambda w: {
         "programme_id": w.programme.public_id
