@@ -18,6 +18,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 DESKTOP = {"viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
 
 
+def _page(open_context, options):
+    page = open_context(**options).new_page()
+    page.set_default_timeout(30_000)  # the shared test machine can be slow
+    return page
+
+
 @pytest.mark.parametrize("device", ["phone", "desktop"])
 def test_journey_8_programme_to_approved_content(open_context, device):
     factories.ensure_city()
@@ -29,7 +35,7 @@ def test_journey_8_programme_to_approved_content(open_context, device):
     options = DESKTOP if device == "desktop" else {}
     start = timezone.localdate() + timedelta(days=7)
 
-    agency_page = open_context(**options).new_page()
+    agency_page = _page(open_context, options)
     login(agency_page, staff.username, factories.PASSWORD)
     agency_page.goto("/kelola/program/baru/")
     agency_page.get_by_label("Perangkat daerah").select_option(str(agency.pk))
@@ -47,12 +53,12 @@ def test_journey_8_programme_to_approved_content(open_context, device):
     agency_page.get_by_role("button", name="Ubah status: Terbuka").click()
     agency_page.get_by_role("link", name="Rekomendasi").click()
     card = agency_page.get_by_test_id("candidate").filter(has_text="Ayu Lestari")
-    card.get_by_text("Subsektor sesuai program: +25.0").wait_for()
+    card.get_by_text("Subsektor sesuai program: +25").wait_for()
     card.get_by_text("0 program tahun ini").wait_for()
     card.get_by_role("button", name="Undang Ayu Lestari").click()
     agency_page.get_by_text("Undangan terkirim kepada Ayu Lestari.").wait_for()
 
-    creator_page = open_context(**options).new_page()
+    creator_page = _page(open_context, options)
     login(creator_page, ayu.user.username, factories.PASSWORD)
     creator_page.goto("/program/saya/")
     creator_page.get_by_role("link", name="Kampanye #MalangBeken").click()
