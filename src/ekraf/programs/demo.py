@@ -52,8 +52,16 @@ def _programme(staff, agency, title, start, days, status, subsectors, hashtag, s
     for step in {"open": ["open"], "running": ["open", "running"], "closed": ["open", "running"]}[
         status
     ]:
-        services.set_status(staff, p, step)
+        p = services.set_status(staff, p, step)
     return p
+
+
+def _read_at(posted_on, days):
+    """When the numbers were read: `days` after posting, or now if that is still to come."""
+    return min(
+        timezone.make_aware(datetime.combine(posted_on + timedelta(days=days), time(9))),
+        timezone.now(),
+    )
 
 
 def _deliver(creator, engagement, programme, posted_on, views, later_views=None):
@@ -71,9 +79,7 @@ def _deliver(creator, engagement, programme, posted_on, views, later_views=None)
                 shares=views // 150,
                 saves=views // 200,
                 source="Instagram Insights (tangkapan layar)",
-                read_at=timezone.make_aware(
-                    datetime.combine(posted_on + timedelta(days=7), time(9))
-                ),
+                read_at=_read_at(posted_on, 7),
             ),
         ),
     )
@@ -88,9 +94,7 @@ def _deliver(creator, engagement, programme, posted_on, views, later_views=None)
                 shares=later_views // 150,
                 saves=later_views // 200,
                 source="Instagram Insights 30 hari",
-                read_at=timezone.make_aware(
-                    datetime.combine(posted_on + timedelta(days=30), time(9))
-                ),
+                read_at=_read_at(posted_on, 30),
             ),
         )
     return d
