@@ -23,6 +23,7 @@ def scenario_programs(ctx) -> dict:
     from .load import Request, sustained
 
     staff = User.objects.get(pk=ctx["city"].staff_id)
+    _directory_consent()
     agency_id = staff.role_grants.exclude(agency=None).values_list("agency_id", flat=True)[0]
     start = timezone.localdate() + dt.timedelta(days=30)
     programme = services.create_programme(
@@ -63,6 +64,32 @@ def scenario_programs(ctx) -> dict:
         result.statuses.get(200, 0) == result.requests and result.percentile(95) <= TARGET_P95_MS
     )
     return out
+
+
+def _directory_consent() -> None:
+    """Two creators in three agree to the talent directory (the synthetic city has none), so
+    the hard filters leave a realistic candidate set."""
+    from django.utils import timezone
+
+    from ekraf.creators.models import Consent, CreatorProfile
+
+    if Consent.objects.filter(purpose=Consent.Purpose.TALENT_DIRECTORY).exists():
+        return
+    now = timezone.now()
+    ids = CreatorProfile.objects.values_list("pk", flat=True).order_by("pk")
+    Consent.objects.bulk_create(
+        (
+            Consent(
+                profile_id=pk,
+                purpose=Consent.Purpose.TALENT_DIRECTORY,
+                text_version="bench",
+                given_at=now,
+            )
+            for i, pk in enumerate(ids.iterator())
+            if i % 3
+        ),
+        batch_size=5000,
+    )
 
 
 def table_rows(s: dict, fmt) -> list[tuple]:

@@ -136,7 +136,9 @@ def assessed_pathway_model():
 def _candidate_set(role):
     """Creators who could fill the role: the pathway (declared or assessed) or a subsector."""
     programme = role.programme
-    condition = Q(pathway_interests__pathway=role.pathway)
+    condition = Q(
+        Exists(PathwayInterest.objects.filter(profile=OuterRef("pk"), pathway=role.pathway))
+    )
     assessed = assessed_pathway_model()
     if assessed is not None:
         condition |= Q(
@@ -144,9 +146,14 @@ def _candidate_set(role):
         )
     subsector_ids = [s.pk for s in programme.subsectors.all()]
     if subsector_ids:
-        condition |= Q(subsectors__in=subsector_ids)
-    ids = CreatorProfile.objects.filter(condition, deleted_at__isnull=True).values("pk")
-    return CreatorProfile.objects.filter(pk__in=ids), subsector_ids
+        condition |= Q(
+            Exists(
+                CreatorProfile.subsectors.through.objects.filter(
+                    creatorprofile_id=OuterRef("pk"), subsector_id__in=subsector_ids
+                )
+            )
+        )
+    return CreatorProfile.objects.filter(condition, deleted_at__isnull=True), subsector_ids
 
 
 def _annotate_filters(qs, role):
