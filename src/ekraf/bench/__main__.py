@@ -45,7 +45,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated: verification,certificates,rush,dashboard,search,spaces",
+        help="comma-separated: verification,certificates,rush,dashboard,search,spaces,newsroom",
     )
     parser.add_argument("--reuse", action="store_true", help="keep the bench database if built")
     parser.add_argument("--seed", type=int, default=2024)
@@ -482,6 +482,8 @@ def scenario_search(ctx) -> dict:
     }
 
 
+from .newsroom import scenario_newsroom  # noqa: E402
+from .newsroom import table_rows as newsroom_rows  # noqa: E402
 from .spaces import scenario_spaces  # noqa: E402 - each scenario module beside its peers
 from .spaces import table_rows as spaces_rows  # noqa: E402
 
@@ -492,6 +494,7 @@ SCENARIOS = {
     "rush": scenario_rush,
     "certificates": scenario_certificates,
     "spaces": scenario_spaces,
+    "newsroom": scenario_newsroom,
 }
 
 
@@ -570,6 +573,7 @@ def table(results: dict) -> str:
             )
         )
     rows += spaces_rows(results.get("spaces", {}), _f)
+    rows += newsroom_rows(results.get("newsroom", {}), _f)
     if results.get("web_peak_rss_mb"):
         rows.append(
             (

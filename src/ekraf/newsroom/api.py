@@ -141,11 +141,9 @@ def _story_for(request, story_id: str) -> Story:
     )
     if story is None:
         raise NotFound("Berita tidak ditemukan.")
-    if story.status != Story.Status.PUBLISHED and not permissions.can_view_story_draft(
-        viewer(request), story
-    ):
-        if story.status != Story.Status.RETRACTED:
-            raise NotFound("Berita tidak ditemukan.")
+    public = story.status in (Story.Status.PUBLISHED, Story.Status.RETRACTED)
+    if not public and not permissions.can_view_story_draft(viewer(request), story):
+        raise NotFound("Berita tidak ditemukan.")
     return story
 
 
@@ -229,8 +227,7 @@ def _action_view(action: str):
     def handler(request, story_id: str, payload: ActionIn | None = None):
         story = _story_for(request, story_id)
         if not permissions.can_view_story_draft(request.user, story):
-            if not permissions.can_edit_newsroom(request.user):
-                raise NotFound("Berita tidak ditemukan.")
+            raise NotFound("Berita tidak ditemukan.")
         given = payload.dict(exclude_unset=True) if payload is not None else {}
         kwargs = {k: given[k] for k in _ACTION_ARGS[action] if given.get(k) is not None}
         if action in ("request_changes", "reject", "correct", "retract"):
