@@ -38,13 +38,13 @@ def test_reporter_writes_offline_and_editor_publishes_after_one_round(open_conte
     # The network drops mid-draft: the text stays on the device and comes back.
     writer.context.set_offline(True)
     body = "Sebanyak 20 pemuda melukis mural selama dua pekan.\n\nWarga menyediakan cat."
-    writer.get_by_label("Isi").fill(body)
+    writer.get_by_label("Isi", exact=True).fill(body)
     writer.evaluate("window.newsroomAutosave()")
     writer.get_by_text("Tidak tersambung").wait_for()
     writer.context.set_offline(False)
     writer.reload()
     writer.get_by_text("Teks yang belum terkirim dipulihkan").wait_for()
-    assert writer.get_by_label("Isi").input_value() == body
+    assert writer.get_by_label("Isi", exact=True).input_value() == body
 
     writer.get_by_label("Kelurahan").select_option(label="Dinoyo, Lowokwaru")
     writer.get_by_role("button", name="Simpan", exact=True).click()
@@ -66,7 +66,7 @@ def test_reporter_writes_offline_and_editor_publishes_after_one_round(open_conte
 
     writer.reload()
     writer.get_by_text("Sebutkan nama komunitas pemudanya.").wait_for()
-    writer.get_by_label("Isi").fill(body + "\n\nKomunitasnya bernama Dinoyo Kreatif.")
+    writer.get_by_label("Isi", exact=True).fill(body + "\n\nKomunitasnya bernama Dinoyo Kreatif.")
     writer.get_by_role("button", name="Simpan", exact=True).click()
     writer.get_by_text("Berita disimpan.").wait_for()
     writer.get_by_role("button", name="Kirim ke editor").click()
