@@ -496,10 +496,10 @@ def scenario_search(ctx) -> dict:
     }
 
 
-from .programs import scenario_programs  # noqa: E402
-from .programs import table_rows as programs_rows  # noqa: E402
 from .newsroom import scenario_newsroom  # noqa: E402
 from .newsroom import table_rows as newsroom_rows  # noqa: E402
+from .programs import scenario_programs  # noqa: E402
+from .programs import table_rows as programs_rows  # noqa: E402
 from .spaces import scenario_spaces  # noqa: E402 - each scenario module beside its peers
 from .spaces import table_rows as spaces_rows  # noqa: E402
 from .talent import scenario_talent  # noqa: E402
