@@ -516,3 +516,21 @@ def test_no_session_in_the_archive_can_be_replayed_after_a_restore(source, tmp_p
     replayed = subprocess.run(replay, env=env, capture_output=True, text=True, timeout=300)
     status, location = replayed.stdout.split()[:2]
     assert status == "302" and "/login/" in location, replayed.stderr
+
+
+@pytest.mark.django_db
+def test_sessions_and_sign_in_attempts_are_never_dumped_and_restore_discards_them(admin_user):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+
+    from ekraf.ops import backup
+
+    labels = {model._meta.label_lower for model in backup.dumpable_models()}
+    assert not labels & backup.NOT_BACKED_UP
+    assert "accounts.user" in labels and "otp_totp.totpdevice" in labels
+    store = SessionStore()
+    store["_auth_user_id"] = str(admin_user.pk)
+    store.create()
+    backup.discard_sign_ins(connection)
+    assert not Session.objects.exists()

@@ -89,6 +89,10 @@ admin:credentials_certificate_add                    login     login     login  
 admin:credentials_certificate_delete                 login     login     login     login     login     login     login     login     forbidden
 admin:credentials_issuancejob_add                    login     login     login     login     login     login     login     login     forbidden
 admin:credentials_statuslist_add                     login     login     login     login     login     login     login     login     forbidden
+# The sign-in lockout's records (axes) are written by sign-ins only.
+admin:axes_accessattempt_add                         login     login     login     login     login     login     login     login     forbidden
+admin:axes_accesslog_add                             login     login     login     login     login     login     login     login     forbidden
+admin:axes_accessfailurelog_add                      login     login     login     login     login     login     login     login     forbidden
 admin:django_tasks_database_dbtaskresult_add         login     login     login     login     login     login     login     login     forbidden
 admin:django_tasks_database_dbtaskresult_delete      login     login     login     login     login     login     login     login     forbidden
 """)
