@@ -276,8 +276,24 @@ def schedule_changed(registration, sessions) -> Notice:
     )
 
 
-def reminder(registration, session) -> Notice:
+def day_word(moment, now) -> str:
+    """ "hari ini", "besok" or the date, by the calendar of the city (not "within 24 hours"): a
+    reminder sent at 07.00 for a session at 14.00 the same day must not say "besok"."""
+    from django.utils import timezone
+
+    days = (timezone.localtime(moment).date() - timezone.localtime(now).date()).days
+    if days == 0:
+        return _("hari ini")
+    if days == 1:
+        return _("besok")
+    return tanggal(moment)
+
+
+def reminder(registration, session, now=None) -> Notice:
+    from django.utils import timezone
+
     t = registration.training
+    when_word = day_word(session.starts_at, now or timezone.now())
     body = _(
         "Halo %(name)s,\n\nPengingat: %(title)s dimulai %(when)s.\nTempat: %(place)s\n"
         "Kode tiket: %(code)s\nTiket (QR): %(link)s\n\nJika berhalangan, batalkan lewat "
@@ -298,7 +314,7 @@ def reminder(registration, session) -> Notice:
     }
     return Notice(
         "training.reminder",
-        _("Pengingat: %(title)s besok") % {"title": t.title},
+        _("Pengingat: %(title)s %(day)s") % {"title": t.title, "day": when_word},
         body + _sign_off(t),
         wa,
     )
