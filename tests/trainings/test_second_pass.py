@@ -38,3 +38,109 @@ def test_a_reminder_for_a_session_later_today_does_not_say_besok(diskominfo):
     assert services.send_reminders(now=now) == 1
     subject = OutboxMessage.objects.get(kind="training.reminder").subject
     assert "hari ini" in subject and "besok" not in subject
+
+
+# --- 4. retakes in a score import -----------------------------------------------------------
+
+
+def _quiz(andi, bunga, *, header="Timestamp,Email Address,Score"):
+    from ekraf.trainings import imports
+
+    text = f"""{header}
+2024/01/25 10:00:00,{andi.email},5 / 10
+2024/01/25 10:01:00,{bunga.email},9 / 10
+2024/01/25 10:20:00,{andi.email},8 / 10
+2024/01/25 10:40:00,{andi.email},7 / 10
+"""
+    return imports.read_rows("kuis.csv", text.replace("\n", "\r\n").encode())
+
+
+@pytest.fixture
+def pair(training):
+    return (
+        tf.register(training, full_name="Andi Wijaya"),
+        tf.register(training, full_name="Bunga Citra"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("attempt", "score", "line"),
+    [("latest", "70.00", 5), ("best", "80.00", 4), ("first", "50.00", 2)],
+)
+def test_retakes_use_the_chosen_attempt_and_say_which_row(
+    organiser, training, pair, attempt, score, line
+):
+    from decimal import Decimal
+
+    andi, _bunga = pair
+    preview = services.preview_score_import(
+        organiser, training, _quiz(*pair), "post", attempt=attempt
+    )
+    assert preview.ok and preview.retakers == 1  # retakes are not problems
+    row = next(r for r in preview.matched if r.registration == andi)
+    assert (row.score, row.line) == (Decimal(score), line)
+    assert row.attempts == [(2, Decimal("50.00")), (4, Decimal("80.00")), (5, Decimal("70.00"))]
+    assert "dari 3 percobaan" in row.why
+    assert sorted(r.line for r in preview.not_used) == sorted({2, 4, 5} - {line})
+    services.apply_score_import(organiser, training, preview)
+    andi.refresh_from_db()
+    assert andi.post_test_score == Decimal(score)
+
+
+def test_retakes_follow_the_timestamps_when_the_sheet_was_sorted(organiser, training, pair):
+    from ekraf.trainings import imports
+
+    andi, bunga = pair
+    text = (
+        "Stempel waktu,Alamat email,Skor\r\n"
+        f"2024-01-25 10:30:00,{andi.email},8 / 10\r\n"
+        f"2024-01-25 10:00:00,{andi.email},5 / 10\r\n"
+    )
+    rows = imports.read_rows("kuis.csv", text.encode())
+    preview = services.preview_score_import(organiser, training, rows, "post")
+    assert preview.matched[0].line == 2  # 10.30 is the later attempt, though higher up
+
+
+def test_import_page_offers_the_attempt_and_shows_the_row_used(client, organiser, training, pair):
+    import io
+
+    from django.urls import reverse
+
+    from ekraf.core.models import StoredSheet
+
+    andi, _ = pair
+    client.force_login(organiser)
+    url = reverse("trainings:manage_score_import", args=[training.public_id])
+    text = "\r\n".join(
+        ["Timestamp,Email Address,Score"]
+        + [
+            f"2024/01/25 10:0{i}:00,{e},{s} / 10"
+            for i, (e, s) in enumerate([(andi.email, 5), (pair[1].email, 9), (andi.email, 8)])
+        ]
+    )
+    upload = io.BytesIO(text.encode())
+    upload.name = "kuis.csv"
+    page = client.post(url, {"test": "post", "attempt": "latest", "file": upload}).content.decode()
+    assert "Percobaan terakhir" in page and "percobaan terakhir dari 2 percobaan" in page
+    assert "skip_problems" not in page  # nothing to skip: a retake is not a problem
+    assert StoredSheet.objects.count() == 1  # the file waits as a kept sheet, not in the session
+    page = client.post(url, {"step": "repreview", "attempt": "first"}).content.decode()
+    assert "percobaan pertama dari 2 percobaan" in page
+    client.post(url, {"step": "apply", "attempt": "first"})
+    andi.refresh_from_db()
+    assert str(andi.post_test_score) == "50.00"
+    assert StoredSheet.objects.count() == 0
+
+
+def test_a_preview_with_no_match_explains_its_disabled_button(client, organiser, training, pair):
+    import io
+
+    from django.urls import reverse
+
+    client.force_login(organiser)
+    url = reverse("trainings:manage_score_import", args=[training.public_id])
+    upload = io.BytesIO(b"Email Address,Score\r\nnobody@contoh.id,8 / 10\r\n")
+    upload.name = "kuis.csv"
+    page = client.post(url, {"test": "post", "file": upload}).content.decode()
+    assert 'disabled aria-describedby="save-disabled"' in page
+    assert 'id="save-disabled">Tidak bisa disimpan' in page

@@ -436,6 +436,17 @@ class ScoreImportForm(StyledForm):
         widget=forms.RadioSelect,
         initial="post",
     )
+    attempt = forms.ChoiceField(
+        label=_("Bila seseorang mengerjakan lebih dari sekali"),
+        choices=[],
+        widget=forms.RadioSelect,
+        initial="latest",
+        required=False,  # the latest attempt, when a client sends none
+        help_text=_(
+            "Urutan percobaan menurut kolom Timestamp/Stempel waktu, atau urutan baris bila "
+            "kolom itu tidak ada. Pratinjau menunjukkan baris mana yang dipakai per orang."
+        ),
+    )
     file = forms.FileField(
         label=_("Berkas CSV atau XLSX"),
         help_text=_(
@@ -444,6 +455,12 @@ class ScoreImportForm(StyledForm):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        from .services import attempt_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["attempt"].choices = attempt_choices()
 
 
 class FeedbackForm(StyledForm):

@@ -47,7 +47,7 @@ from .forms import (
     category_initial,
     session_initial,
 )
-from .imports import ImportFileError, read_rows
+from .imports import LIMITS, ImportFileError, read_upload
 from .models import Attendance, Registration, Training
 
 Status = Registration.Status
@@ -984,30 +984,55 @@ def _import_key(training) -> str:
     return f"trainings.score_import.{training.public_id}"
 
 
+SCORE_SHEET = "trainings.scores"
+
+
 @organiser_page
 def manage_score_import(request, public_id):
+    """Upload → preview (which attempt counts can be changed on the preview) → save. The file
+    waits as a StoredSheet (core.spreadsheets), only its id in the session."""
+    from ekraf.core import spreadsheets
+
     training = selectors.training_for_manager(request.user, public_id)
     if request.method != "POST":
         return redirect("trainings:manage_scores", training.public_id)
     key = _import_key(training)
-    if request.POST.get("step") == "apply":
-        stored = request.session.get(key)
-        if not stored:
+    step = request.POST.get("step")
+    if step in ("apply", "repreview"):
+        kept = request.session.get(key) or {}
+        sheet = spreadsheets.stored(request.user, SCORE_SHEET, kept.get("sheet", ""))
+        if sheet is None:
             messages.error(request, _("Pratinjau sudah kedaluwarsa; unggah ulang berkasnya."))
             return redirect("trainings:manage_scores", training.public_id)
+        attempt = request.POST.get("attempt") or kept.get("attempt", "latest")
         try:
+            with sheet.file.open("rb") as fh:
+                rows = read_upload(fh)
             preview = services.preview_score_import(
-                request.user, training, stored["rows"], stored["test"]
+                request.user, training, rows, kept["test"], attempt
             )
+            if step == "repreview":
+                request.session[key] = {**kept, "attempt": preview.attempt}
+                return render(
+                    request,
+                    "trainings/manage/score_import.html",
+                    {
+                        "training": training,
+                        "preview": preview,
+                        "form": None,
+                        "attempt_choices": services.attempt_choices(),
+                    },
+                )
             n = services.apply_score_import(
                 request.user,
                 training,
                 preview,
                 skip_problems=request.POST.get("skip_problems") == "1",
             )
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        except (DomainError, ImportFileError) as exc:
+            messages.error(request, getattr(exc, "message", None) or str(exc))
             return redirect("trainings:manage_scores", training.public_id)
+        spreadsheets.discard(sheet)
         del request.session[key]
         messages.success(request, _("%(n)s nilai diimpor.") % {"n": n})
         return redirect("trainings:manage_scores", training.public_id)
@@ -1016,20 +1041,36 @@ def manage_score_import(request, public_id):
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = read_rows(upload.name, upload.read())
+            rows = read_upload(upload)
             preview = services.preview_score_import(
-                request.user, training, rows, form.cleaned_data["test"]
+                request.user,
+                training,
+                rows,
+                form.cleaned_data["test"],
+                form.cleaned_data["attempt"] or "latest",
             )
+            sheet = spreadsheets.keep(request.user, SCORE_SHEET, upload, LIMITS)
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         except DomainError as exc:
             form.add_error("file", exc.message)
         else:
-            request.session[key] = {"rows": rows, "test": form.cleaned_data["test"]}
+            old = request.session.get(key) or {}
+            spreadsheets.discard(spreadsheets.stored(request.user, SCORE_SHEET, old.get("sheet")))
+            request.session[key] = {
+                "sheet": sheet.public_id,
+                "test": form.cleaned_data["test"],
+                "attempt": form.cleaned_data["attempt"] or "latest",
+            }
     return render(
         request,
         "trainings/manage/score_import.html",
-        {"training": training, "form": form, "preview": preview},
+        {
+            "training": training,
+            "form": form,
+            "preview": preview,
+            "attempt_choices": services.attempt_choices(),
+        },
     )
 
 

@@ -98,11 +98,13 @@ from .reminders import (  # noqa: F401
     send_reminders,
 )
 from .scores import (  # noqa: F401
+    ATTEMPTS,
     UNSET,
     ImportRow,
     ScoreImport,
     _score,
     apply_score_import,
+    attempt_choices,
     preview_score_import,
     save_score_grid,
     set_scores,
