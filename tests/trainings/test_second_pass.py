@@ -144,3 +144,72 @@ def test_a_preview_with_no_match_explains_its_disabled_button(client, organiser,
     page = client.post(url, {"test": "post", "file": upload}).content.decode()
     assert 'disabled aria-describedby="save-disabled"' in page
     assert 'id="save-disabled">Tidak bisa disimpan' in page
+
+
+# --- 6. the people who did not get a seat ---------------------------------------------------
+
+
+def _full_with_queue(diskominfo, starts_in):
+    t = tf.training(diskominfo, categories=(("Umum", 1),), starts_in=starts_in)
+    when = timezone.now() + min(starts_in, timedelta(0)) - timedelta(days=1)
+    seated = tf.register(t, full_name="Dapat Kursi", now=when)
+    first = tf.register(t, full_name="Antre Satu", now=when)
+    second = tf.register(t, full_name="Antre Dua", now=when)
+    assert (first.status, second.status) == ("waitlisted", "waitlisted")
+    return t, seated, first, second
+
+
+def test_closing_registration_tells_the_waiting_list_where_it_stands(diskominfo, organiser):
+    t, seated, first, second = _full_with_queue(diskominfo, timedelta(days=3))
+    services.close_registration(organiser, t)
+    told = OutboxMessage.objects.filter(kind="training.registration_closed")
+    assert sorted(told.values_list("recipient", flat=True)) == sorted(
+        [first.user_id, second.user_id]
+    )
+    assert "urutan ke-2" in told.get(recipient=second.user_id).body
+    first.refresh_from_db()
+    assert first.status == "waitlisted"  # still in line: a seat may yet be freed
+
+
+def test_finishing_tells_the_waiting_list_it_did_not_get_a_seat(client, diskominfo, organiser):
+    from django.urls import reverse
+
+    t, seated, first, second = _full_with_queue(diskominfo, timedelta(days=-2))
+    services.finish_training(organiser, t)
+    first.refresh_from_db()
+    assert first.status == "unseated"
+    assert first.get_status_display() == "Tidak mendapat kursi"
+    told = OutboxMessage.objects.filter(kind="training.unseated")
+    assert told.count() == 2 and "tidak mendapat kursi" in told.first().body
+    client.force_login(first.user)
+    page = client.get(reverse("trainings:ticket", args=[first.public_id])).content.decode()
+    assert "Tidak mendapat kursi" in page and "Dibatalkan" not in page
+
+
+def test_the_report_shows_demand_beside_the_seats(client, diskominfo, organiser):
+    import io
+
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    from ekraf.trainings import selectors
+
+    t, seated, first, second = _full_with_queue(diskominfo, timedelta(days=3))
+    services.cancel_registration(seated.user, seated)  # the seat goes to "Antre Satu"
+    first.refresh_from_db()
+    assert first.status == "offered"
+    services.decline_offer(first, actor=first.user)  # …who declines; "Antre Dua" is offered
+    demand = selectors.demand_of(t)
+    assert demand == {
+        "applied": 3,
+        "waitlisted": 2,
+        "offered": 2,
+        "declined": 1,
+        "cancelled": 1,
+        "unseated": 0,
+        "rejected": 0,
+    }
+    client.force_login(organiser)
+    response = client.get(reverse("trainings:manage_report", args=[t.public_id]))
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Peminat dibanding kursi" in text and "Menolak/tak menjawab" in text

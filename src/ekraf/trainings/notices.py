@@ -145,6 +145,48 @@ def waitlisted_at(registration):
     return at
 
 
+def registration_closed_waiting(registration, position: int) -> Notice:
+    """Registration closed while this person waits: where they stand, and what comes next."""
+    t = registration.training
+    body = _(
+        "Halo %(name)s,\n\nPendaftaran %(title)s sudah ditutup. Anda masih di daftar tunggu "
+        "kategori %(category)s, urutan ke-%(position)s. Jika ada peserta yang membatalkan "
+        "sebelum pelatihan, kursinya kami tawarkan kepada Anda lewat email ini. Jika tidak ada "
+        "kursi yang dilepas, Anda tidak mendapat kursi kali ini; kami kabari saat pelatihan "
+        "selesai.\nStatus pendaftaran: %(link)s"
+    ) % {
+        "name": registration.full_name,
+        "title": t.title,
+        "category": registration.category.name,
+        "position": position,
+        "link": ticket_link(registration),
+    }
+    return Notice(
+        "training.registration_closed",
+        _("Pendaftaran ditutup: %(title)s") % {"title": t.title},
+        body + _sign_off(t),
+        _("Pendaftaran %(title)s ditutup. Anda masih di daftar tunggu, urutan ke-%(position)s.")
+        % {"title": t.title, "position": position},
+    )
+
+
+def unseated(registration) -> Notice:
+    """The training finished and this person, still waiting, did not get a seat."""
+    t = registration.training
+    body = _(
+        "Halo %(name)s,\n\n%(title)s sudah selesai. Mohon maaf, tidak ada kursi yang "
+        "dilepas untuk Anda dari daftar tunggu, jadi Anda tidak mendapat kursi kali ini. "
+        "Terima kasih atas minat Anda; pelatihan berikutnya kami umumkan di %(site)s."
+    ) % {"name": registration.full_name, "title": t.title, "site": absolute("/pelatihan/")}
+    return Notice(
+        "training.unseated",
+        _("Tidak mendapat kursi: %(title)s") % {"title": t.title},
+        body + _sign_off(t),
+        _("Mohon maaf, Anda tidak mendapat kursi di %(title)s. Terima kasih atas minat Anda.")
+        % {"title": t.title},
+    )
+
+
 def applied(registration) -> Notice:
     t = registration.training
     body = _(

@@ -329,9 +329,18 @@ def close_registration(actor, training: Training) -> Training:
     require_manager(actor, training)
     if training.status != TStatus.PUBLISHED:
         raise Conflict(_("Hanya pelatihan yang sedang dibuka yang bisa ditutup pendaftarannya."))
-    training.status = TStatus.CLOSED
-    training.save(update_fields=["status", "updated_at"])
-    audit(actor, "training.close", training)
+    with transaction.atomic():
+        training.status = TStatus.CLOSED
+        training.save(update_fields=["status", "updated_at"])
+        # The waiting list hears where it stands: still in line until the training.
+        for category in training.categories.all():
+            waiting = category.registrations.filter(status=Status.WAITLISTED).select_related(
+                "training__agency", "category", "user"
+            )
+            for position, registration in enumerate(waiting.order_by("created_at", "pk"), 1):
+                notice = notices.registration_closed_waiting(registration, position)
+                _tell(registration, notice, "closed")
+        audit(actor, "training.close", training)
     return training
 
 
@@ -346,16 +355,24 @@ def finish_training(actor, training: Training, now=None) -> Training:
     with transaction.atomic():
         training.status = TStatus.FINISHED
         training.save(update_fields=["status", "updated_at"])
-        # Whoever still waits or holds an open offer will not get a seat any more.
+        # Whoever still waits, holds an open offer or awaits selection will not get a seat any
+        # more: "tidak mendapat kursi" (not a cancellation), and each is told.
         for category in training.categories.all():
             with transaction.atomic():
                 QuotaCategory.objects.select_for_update(no_key=True).get(pk=category.pk)
-                category.registrations.filter(
-                    status__in=(Status.WAITLISTED, Status.OFFERED, Status.APPLIED)
-                ).update(
-                    status=Status.CANCELLED,
-                    cancelled_at=_now(now),
-                    cancel_reason=_("Pelatihan sudah selesai"),
+                left = list(
+                    category.registrations.filter(
+                        status__in=(Status.WAITLISTED, Status.OFFERED, Status.APPLIED)
+                    ).select_related("training__agency", "category", "user")
+                )
+                for registration in left:
+                    registration.status = Status.UNSEATED
+                    registration.offer_expires_at = None
+                    registration.cancelled_at = _now(now)
+                    registration.cancel_reason = _("Pelatihan selesai sebelum ada kursi")
+                    _tell(registration, notices.unseated(registration), "unseated")
+                Registration.objects.bulk_update(
+                    left, ["status", "offer_expires_at", "cancelled_at", "cancel_reason"]
                 )
         audit(actor, "training.finish", training)
     compute_completion(actor, training)
