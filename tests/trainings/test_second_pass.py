@@ -213,3 +213,96 @@ def test_the_report_shows_demand_beside_the_seats(client, diskominfo, organiser)
     response = client.get(reverse("trainings:manage_report", args=[t.public_id]))
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Peminat dibanding kursi" in text and "Menolak/tak menjawab" in text
+
+
+# --- 8. Duplikat, and editing a session into the past ---------------------------------------
+
+
+def test_duplicate_copies_a_training_on_new_dates(client, organiser, training):
+    from datetime import date
+
+    from django.urls import reverse
+
+    from ekraf.trainings.models import Training
+
+    tf.register(training)
+    client.force_login(organiser)
+    url = reverse("trainings:manage_duplicate", args=[training.public_id])
+    assert "Tanggal sesi pertama" in client.get(url).content.decode()
+    old = list(training.sessions.order_by("starts_at"))
+    response = client.post(url, {"title": "Bimtek Branding Kota II", "first_day": "2027-02-01"})
+    copy = Training.objects.get(title="Bimtek Branding Kota II")
+    assert response.url == reverse("trainings:manage_edit", args=[copy.public_id])
+    assert copy.status == "draft" and copy.registrations.count() == 0
+    new = list(copy.sessions.order_by("starts_at"))
+    assert timezone.localtime(new[0].starts_at).date() == date(2027, 2, 1)
+    assert [timezone.localtime(s.starts_at).time() for s in new] == [
+        timezone.localtime(s.starts_at).time() for s in old
+    ]
+    assert new[1].starts_at - new[0].starts_at == old[1].starts_at - old[0].starts_at
+    assert [(c.name, c.seats) for c in copy.categories.all()] == [("Umum", 30)]
+    assert copy.completion_min_post_test == training.completion_min_post_test
+
+
+def test_moving_a_session_into_the_past_asks_first(organiser, training):
+    from ekraf.core.errors import Conflict
+
+    session = training.sessions.order_by("starts_at").first()
+    inputs = [
+        services.SessionInput(
+            id=s.pk,
+            starts_at=s.starts_at,
+            ends_at=s.ends_at,
+            space=s.space,
+            address=s.address,
+        )
+        for s in training.sessions.order_by("starts_at")
+    ]
+    inputs[0].starts_at -= timedelta(days=365)
+    inputs[0].ends_at -= timedelta(days=365)
+    with pytest.raises(Conflict) as refused:
+        services.update_training(organiser, training, fields={}, sessions=inputs)
+    assert refused.value.code == "session_in_past" and "sudah lewat" in refused.value.message
+    session.refresh_from_db()
+    assert session.starts_at > timezone.now()  # nothing saved
+    services.update_training(organiser, training, fields={}, sessions=inputs, confirm_past=True)
+    session.refresh_from_db()
+    assert session.starts_at < timezone.now()
+
+
+# --- 8. a message to a group ------------------------------------------------------------------
+
+
+def test_a_message_to_the_attended_reaches_only_them_with_wa_links(client, organiser, training):
+    from django.urls import reverse
+
+    came = tf.register(training, full_name="Hadir Satu", phone="081234500001")
+    tf.register(training, full_name="Tidak Datang", phone="081234500002")
+    services.check_in(organiser, training.sessions.order_by("starts_at").first(), came.ticket_code)
+    client.force_login(organiser)
+    url = reverse("trainings:manage_message", args=[training.public_id])
+    page = client.post(
+        url, {"group": "attended", "subject": "Materi", "body": "Slide ada di tautan ini."}
+    ).content.decode()
+    sent = OutboxMessage.objects.filter(kind="training.message")
+    assert list(sent.values_list("recipient", flat=True)) == [came.user_id]
+    assert "Slide ada di tautan ini." in sent.get().body
+    assert "https://wa.me/6281234500001?text=" in page and "6281234500002" not in page
+    assert 'id="numbers"' in page
+
+
+def test_a_message_does_not_show_a_contact_without_consent(client, organiser, training):
+    from django.urls import reverse
+
+    from ekraf.trainings.models import Registration
+
+    walk_in = tf.register(training, full_name="Didaftarkan", phone="081234500003", actor=organiser)
+    assert Registration.objects.get(pk=walk_in.pk).registered_by_id == organiser.pk
+    client.force_login(organiser)
+    url = reverse("trainings:manage_message", args=[training.public_id])
+    page = client.post(
+        url, {"group": "confirmed", "subject": "Info", "body": "Besok bawa laptop."}
+    ).content.decode()
+    assert OutboxMessage.objects.filter(kind="training.message").count() == 1  # still e-mailed
+    assert "081234500003" not in page and "6281234500003" not in page
+    assert "tidak ditampilkan" in page

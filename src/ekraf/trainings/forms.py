@@ -281,6 +281,33 @@ def category_initial(training) -> list[dict]:
     ]
 
 
+class GroupMessageForm(StyledForm):
+    group = forms.ChoiceField(label=_("Kirim kepada"), widget=forms.RadioSelect, choices=[])
+    subject = forms.CharField(label=_("Judul"), max_length=150)
+    body = forms.CharField(
+        label=_("Pesan"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Dikirim lewat email; teks yang sama siap dikirim lewat WhatsApp."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = services.message_groups()
+
+
+class DuplicateTrainingForm(StyledForm):
+    title = forms.CharField(label=_("Judul pelatihan baru"), max_length=200)
+    first_day = forms.DateField(
+        label=_("Tanggal sesi pertama"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Semua sesi, jadwal pendaftaran dan batas pembatalan digeser sejauh yang sama, "
+            "dengan jam yang sama."
+        ),
+    )
+
+
 class CancelTrainingForm(StyledForm):
     reason = forms.CharField(
         label=_("Alasan pembatalan"),

@@ -187,6 +187,17 @@ def unseated(registration) -> Notice:
     )
 
 
+def organiser_message(registration, subject: str, text: str) -> Notice:
+    t = registration.training
+    body = _("Halo %(name)s,\n\n%(text)s") % {"name": registration.full_name, "text": text}
+    return Notice(
+        "training.message",
+        f"{subject} · {t.title}"[:200],
+        body + _sign_off(t),
+        f"{t.title}: {text}",
+    )
+
+
 def applied(registration) -> Notice:
     t = registration.training
     body = _(

@@ -57,6 +57,7 @@ from .editing import (  # noqa: F401
     cancel_training,
     close_registration,
     create_training,
+    duplicate_training,
     finish_training,
     publish_training,
     update_training,
@@ -69,6 +70,11 @@ from .locking import (  # noqa: F401
     _lock,
     _seat_counts,
     _supports_of,
+)
+from .messaging import (  # noqa: F401
+    group_members,
+    message_group,
+    message_groups,
 )
 from .personal_data import (  # noqa: F401
     erase_person,

@@ -277,10 +277,16 @@ def update_training(
     categories: list[CategoryInput] | None = None,
     subsectors=None,
     now=None,
+    confirm_past: bool = False,
 ) -> Training:
+    """Save an edit. A session moved (or added) to a start already past is refused with
+    code "session_in_past" until the organiser confirms it (`confirm_past`): a typo in the
+    year would otherwise tell every participant of a date that has gone."""
     require_manager(actor, training)
     if training.status in (TStatus.FINISHED, TStatus.CANCELLED):
         raise Conflict(_("Pelatihan yang sudah selesai atau dibatalkan tidak bisa diubah."))
+    if sessions is not None and not confirm_past:
+        _refuse_past_sessions(training, sessions, _now(now))
     _clean_training_text(fields)
     with transaction.atomic():
         _check_training_fields({**{n: getattr(training, n) for n in TRAINING_FIELDS}, **fields})
@@ -300,6 +306,70 @@ def update_training(
     for category_id in grew:
         fill_from_waitlist(category_id, now=now)
     return training
+
+
+def _refuse_past_sessions(training: Training, sessions: list[SessionInput], now) -> None:
+    existing = {s.pk: s.starts_at for s in training.sessions.all()}
+    kept = [s for s in sessions if not s.delete]
+    for position, data in enumerate(kept, start=1):
+        moved = data.id is None or _differs(existing.get(data.id), data.starts_at)
+        if moved and data.starts_at < now:
+            from ekraf.core.templatetags.ekraf import jam, tanggal
+
+            raise Conflict(
+                _(
+                    "Sesi %(n)s dimulai %(when)s, yang sudah lewat. Periksa tanggalnya; bila "
+                    "memang benar, centang konfirmasi lalu simpan lagi."
+                )
+                % {"n": position, "when": f"{tanggal(data.starts_at)} {jam(data.starts_at)}"},
+                code="session_in_past",
+                field="confirm_past",
+            )
+
+
+def duplicate_training(actor, training: Training, *, first_day, title: str = "") -> Training:
+    """*Duplikat*: a new draft with the same description, rules, categories and places, its
+    sessions moved so that the first falls on `first_day` at the same hours. Nobody registered
+    comes along; the organiser checks it and publishes it."""
+    require_manager(actor, training)
+    old_sessions = list(training.sessions.select_related("space").order_by("starts_at"))
+    if not old_sessions:
+        raise DomainError(_("Pelatihan ini belum punya sesi untuk disalin."))
+    if first_day is None:
+        raise DomainError(_("Pilih tanggal sesi pertama."), field="first_day")
+    first = timezone.localtime(old_sessions[0].starts_at)
+    shift = first_day - first.date()
+    fields = {name: getattr(training, name) for name in TRAINING_FIELDS}
+    fields["title"] = (title or "").strip() or training.title
+    for name in ("registration_opens_at", "registration_closes_at", "cancellation_deadline"):
+        if fields[name] is not None:
+            fields[name] = fields[name] + shift
+    sessions = [
+        SessionInput(
+            starts_at=s.starts_at + shift,
+            ends_at=s.ends_at + shift,
+            title=s.title,
+            space=s.space,
+            address=s.address,
+            online_url=s.online_url,
+            self_checkin=s.self_checkin,
+        )
+        for s in old_sessions
+    ]
+    categories = [
+        CategoryInput(**{name: getattr(c, name) for name in CATEGORY_FIELDS})
+        for c in training.categories.all()
+    ]
+    copy = create_training(
+        actor,
+        agency=training.agency,
+        fields=fields,
+        sessions=sessions,
+        categories=categories,
+        subsectors=list(training.subsectors.all()),
+    )
+    audit(actor, "training.duplicate", copy, detail={"from": training.public_id})
+    return copy
 
 
 def _tell_schedule_changed(training: Training, now) -> None:
