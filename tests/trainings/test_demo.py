@@ -85,3 +85,10 @@ def test_demo_pages_render(client, demo_city):
             assert (
                 client.get(reverse(f"trainings:{name}", args=[t.public_id])).status_code == 200
             ), (t, name)
+
+
+def test_demo_has_a_finished_training_whose_waiting_list_was_told(demo_city):
+    unseated = Registration.objects.filter(status="unseated", training__status="finished")
+    assert unseated.exists()
+    told = OutboxMessage.objects.filter(kind="training.unseated", status="sent")
+    assert told.count() == unseated.count()

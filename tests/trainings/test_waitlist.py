@@ -209,5 +209,5 @@ def test_finishing_closes_the_waiting_list(diskominfo, organiser):
     services.finish_training(organiser, t, now=timezone.now())
     b.refresh_from_db()
     a.refresh_from_db()
-    assert b.status == S.CANCELLED and "selesai" in b.cancel_reason
+    assert b.status == S.UNSEATED and "selesai" in b.cancel_reason
     assert a.status == S.CONFIRMED

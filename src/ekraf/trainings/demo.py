@@ -491,6 +491,13 @@ def _registrations(plan, training, categories, profiles, kreator, rng, first_sta
             r.status = S.CANCELLED
             r.cancelled_at = now - timedelta(days=1)
             r.cancel_reason = f"Pelatihan dibatalkan: {training.cancelled_reason}"[:200]
+    elif plan.status == "finished":
+        # Those still waiting when it finished did not get a seat, and were told (issue 13).
+        for r in rows:
+            if r.status == S.WAITLISTED:
+                r.status = S.UNSEATED
+                r.cancelled_at = first_start + timedelta(days=plan.sessions)
+                r.cancel_reason = "Pelatihan selesai sebelum ada kursi"
     elif plan.title == PLANS[0].title:
         # Journey 2 as it stands today: three cancelled; two offers accepted, one still open.
         leavers = [r for r in rows if r.status == S.CONFIRMED and r.user != kreator][5:8]
@@ -532,6 +539,11 @@ def _told(history, r, sessions, deadline, first_start):
         return
     if r.status == S.WAITLISTED:
         history.add(r, notices.waitlisted(r, 1), "waitlisted", before)
+        return
+    if r.status == S.UNSEATED:
+        history.add(r, notices.waitlisted(r, 1), "waitlisted", before)
+        history.add(r, notices.registration_closed_waiting(r, 1), "closed", first_start)
+        history.add(r, notices.unseated(r), "unseated", r.cancelled_at)
         return
     history.add(r, notices.confirmed(r, sessions, deadline), "confirmed", before)
     if r.status == S.CANCELLED:

@@ -286,6 +286,33 @@ def category_initial(training) -> list[dict]:
     ]
 
 
+class GroupMessageForm(StyledForm):
+    group = forms.ChoiceField(label=_("Kirim kepada"), widget=forms.RadioSelect, choices=[])
+    subject = forms.CharField(label=_("Judul"), max_length=150)
+    body = forms.CharField(
+        label=_("Pesan"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Dikirim lewat email; teks yang sama siap dikirim lewat WhatsApp."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = services.message_groups()
+
+
+class DuplicateTrainingForm(StyledForm):
+    title = forms.CharField(label=_("Judul pelatihan baru"), max_length=200)
+    first_day = forms.DateField(
+        label=_("Tanggal sesi pertama"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Semua sesi, jadwal pendaftaran dan batas pembatalan digeser sejauh yang sama, "
+            "dengan jam yang sama."
+        ),
+    )
+
+
 class CancelTrainingForm(StyledForm):
     reason = forms.CharField(
         label=_("Alasan pembatalan"),
@@ -441,6 +468,17 @@ class ScoreImportForm(StyledForm):
         widget=forms.RadioSelect,
         initial="post",
     )
+    attempt = forms.ChoiceField(
+        label=_("Bila seseorang mengerjakan lebih dari sekali"),
+        choices=[],
+        widget=forms.RadioSelect,
+        initial="latest",
+        required=False,  # the latest attempt, when a client sends none
+        help_text=_(
+            "Urutan percobaan menurut kolom Timestamp/Stempel waktu, atau urutan baris bila "
+            "kolom itu tidak ada. Pratinjau menunjukkan baris mana yang dipakai per orang."
+        ),
+    )
     file = forms.FileField(
         label=_("Berkas CSV atau XLSX"),
         help_text=_(
@@ -449,6 +487,12 @@ class ScoreImportForm(StyledForm):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        from .services import attempt_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["attempt"].choices = attempt_choices()
 
 
 class FeedbackForm(StyledForm):

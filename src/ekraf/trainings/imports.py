@@ -8,13 +8,15 @@ either language; the score may be "8 / 10", "80", or "85,5".
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+
+from ekraf.core import spreadsheets
+from ekraf.core.spreadsheets import Limits
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
@@ -31,9 +33,11 @@ class Columns:
     email: str | None = None
     phone: str | None = None
     code: str | None = None
+    timestamp: str | None = None
 
 
 _PATTERNS = {
+    "timestamp": re.compile(r"^(timestamp|stempel\s*waktu|waktu|cap\s*waktu)$"),
     "score": re.compile(r"^(score|skor|nilai|total\s*(score|skor|nilai)|points?|poin)$"),
     "email": re.compile(r"(e-?mail)"),
     "phone": re.compile(r"(whats\s*app|\bwa\b|telepon|telp|phone|\bhp\b|ponsel|nomor\s*hp)"),
@@ -75,71 +79,41 @@ def parse_score(value) -> Decimal:
     return score.quantize(Decimal("0.01"))
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+LIMITS = Limits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+
+
+def read_upload(uploaded) -> list[dict[str, str]]:
+    """Rows as {header: text, LINE: line in the file}, read by the platform's one spreadsheet
+    reader (core.spreadsheets: its limits on bytes, unpacked size, rows and columns)."""
+    try:
+        _headers, body = spreadsheets.read_table(uploaded, LIMITS)
+        rows = []
+        for line, row in body:
+            row[LINE] = str(line)
+            rows.append(row)
+    except spreadsheets.SheetError as exc:
+        raise ImportFileError(exc.message) from exc
+    return rows
 
 
 def read_rows(filename: str, content: bytes) -> list[dict[str, str]]:
-    """Rows as {header: text}. Empty rows are dropped; every value is a string (so the rows
-    can wait in the session between preview and import)."""
-    if len(content) > MAX_BYTES:
-        raise ImportFileError(_("Berkas terlalu besar (maksimal 5 MB)."))
-    name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        rows = _read_xlsx(content)
-    elif name.endswith((".csv", ".txt")):
-        rows = _read_csv(content)
-    else:
-        raise ImportFileError(_("Unggah berkas CSV atau XLSX."))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(_("Berkas berisi lebih dari %(n)s baris.") % {"n": MAX_ROWS})
-    return rows
+    """The same, from bytes (tests, the API)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return read_upload(SimpleUploadedFile(filename or "berkas", content))
 
 
-def _read_csv(content: bytes) -> list[dict[str, str]]:
-    for encoding in ("utf-8-sig", "cp1252"):
+_TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M")
+
+
+def parse_timestamp(value) -> datetime | None:
+    """A Google Forms "Timestamp" as the XLSX (ISO) or the CSV (2024/01/25 10:00:00, sometimes
+    with " GMT+7") gives it; None when it cannot be read without guessing day and month."""
+    text = re.sub(r"\s*(GMT|UTC)[+-]?\d*$", "", str(value or "").strip())
+    text = text.split(".")[0]
+    for fmt in _TIMESTAMP_FORMATS:
         try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
+            return datetime.strptime(text, fmt)
+        except ValueError:
             continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise ImportFileError(_("Berkas tidak bisa dibaca sebagai teks."))
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return _to_dicts(list(reader))
-
-
-def _read_xlsx(content: bytes) -> list[dict[str, str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any broken file is the organiser's to fix
-        raise ImportFileError(_("Berkas XLSX tidak bisa dibuka.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        table = [list(row) for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
-    finally:
-        workbook.close()
-    return _to_dicts(table)
-
-
-def _to_dicts(table: list[list]) -> list[dict[str, str]]:
-    if not table:
-        return []
-    headers = [_text(h) or f"kolom {i + 1}" for i, h in enumerate(table[0])]
-    rows = []
-    for line, raw in enumerate(table[1:], start=2):
-        values = [_text(v) for v in raw]
-        if not any(values):
-            continue
-        row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(headers)}
-        row[LINE] = str(line)
-        rows.append(row)
-    return rows
+    return None

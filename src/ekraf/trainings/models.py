@@ -209,6 +209,9 @@ class Registration(models.Model):
         OFFERED = "offered", _("Ditawari kursi")
         CANCELLED = "cancelled", _("Dibatalkan")
         REJECTED = "rejected", _("Tidak lolos seleksi")
+        # Still waiting (or holding an unanswered offer) when the training finished: told so,
+        # and not counted as a cancellation — they never had a seat to cancel.
+        UNSEATED = "unseated", _("Tidak mendapat kursi")
 
     ACTIVE = (Status.APPLIED, Status.CONFIRMED, Status.WAITLISTED, Status.OFFERED)
     HOLDS_SEAT = (Status.CONFIRMED, Status.OFFERED)

@@ -145,6 +145,59 @@ def waitlisted_at(registration):
     return at
 
 
+def registration_closed_waiting(registration, position: int) -> Notice:
+    """Registration closed while this person waits: where they stand, and what comes next."""
+    t = registration.training
+    body = _(
+        "Halo %(name)s,\n\nPendaftaran %(title)s sudah ditutup. Anda masih di daftar tunggu "
+        "kategori %(category)s, urutan ke-%(position)s. Jika ada peserta yang membatalkan "
+        "sebelum pelatihan, kursinya kami tawarkan kepada Anda lewat email ini. Jika tidak ada "
+        "kursi yang dilepas, Anda tidak mendapat kursi kali ini; kami kabari saat pelatihan "
+        "selesai.\nStatus pendaftaran: %(link)s"
+    ) % {
+        "name": registration.full_name,
+        "title": t.title,
+        "category": registration.category.name,
+        "position": position,
+        "link": ticket_link(registration),
+    }
+    return Notice(
+        "training.registration_closed",
+        _("Pendaftaran ditutup: %(title)s") % {"title": t.title},
+        body + _sign_off(t),
+        _("Pendaftaran %(title)s ditutup. Anda masih di daftar tunggu, urutan ke-%(position)s.")
+        % {"title": t.title, "position": position},
+    )
+
+
+def unseated(registration) -> Notice:
+    """The training finished and this person, still waiting, did not get a seat."""
+    t = registration.training
+    body = _(
+        "Halo %(name)s,\n\n%(title)s sudah selesai. Mohon maaf, tidak ada kursi yang "
+        "dilepas untuk Anda dari daftar tunggu, jadi Anda tidak mendapat kursi kali ini. "
+        "Terima kasih atas minat Anda; pelatihan berikutnya kami umumkan di %(site)s."
+    ) % {"name": registration.full_name, "title": t.title, "site": absolute("/pelatihan/")}
+    return Notice(
+        "training.unseated",
+        _("Tidak mendapat kursi: %(title)s") % {"title": t.title},
+        body + _sign_off(t),
+        _("Mohon maaf, Anda tidak mendapat kursi di %(title)s. Terima kasih atas minat Anda.")
+        % {"title": t.title},
+    )
+
+
+def organiser_message(registration, subject: str, text: str) -> Notice:
+    t = registration.training
+    body = _("Halo %(name)s,\n\n%(text)s") % {"name": registration.full_name, "text": text}
+    return Notice(
+        "training.message",
+        f"{subject} · {t.title}"[:200],
+        body + _sign_off(t),
+        f"{t.title}: {text}",
+    )
+
+
 def applied(registration) -> Notice:
     t = registration.training
     body = _(
@@ -276,8 +329,24 @@ def schedule_changed(registration, sessions) -> Notice:
     )
 
 
-def reminder(registration, session) -> Notice:
+def day_word(moment, now) -> str:
+    """ "hari ini", "besok" or the date, by the calendar of the city (not "within 24 hours"): a
+    reminder sent at 07.00 for a session at 14.00 the same day must not say "besok"."""
+    from django.utils import timezone
+
+    days = (timezone.localtime(moment).date() - timezone.localtime(now).date()).days
+    if days == 0:
+        return _("hari ini")
+    if days == 1:
+        return _("besok")
+    return tanggal(moment)
+
+
+def reminder(registration, session, now=None) -> Notice:
+    from django.utils import timezone
+
     t = registration.training
+    when_word = day_word(session.starts_at, now or timezone.now())
     body = _(
         "Halo %(name)s,\n\nPengingat: %(title)s dimulai %(when)s.\nTempat: %(place)s\n"
         "Kode tiket: %(code)s\nTiket (QR): %(link)s\n\nJika berhalangan, batalkan lewat "
@@ -298,7 +367,7 @@ def reminder(registration, session) -> Notice:
     }
     return Notice(
         "training.reminder",
-        _("Pengingat: %(title)s besok") % {"title": t.title},
+        _("Pengingat: %(title)s %(day)s") % {"title": t.title, "day": when_word},
         body + _sign_off(t),
         wa,
     )

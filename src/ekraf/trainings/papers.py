@@ -264,6 +264,26 @@ def report_pdf(data, *, city_short_name: str, signer: str = "") -> bytes:
         ]
     )
     story.append(_grid(rows, [60, 25, 30, 30, 25]))
+    d = data.demand
+    seats = sum(c.seats for c in data.categories)
+    story.append(P("Peminat dibanding kursi:", "small"))
+    story.append(
+        _grid(
+            [
+                ["Kursi", "Mendaftar", "Daftar tunggu", "Ditawari", "Menolak/tak menjawab"],
+                [
+                    seats,
+                    d.get("applied", 0),
+                    d.get("waitlisted", 0),
+                    d.get("offered", 0),
+                    d.get("declined", 0),
+                ],
+                ["Dibatalkan", "Tidak mendapat kursi", "Tidak lolos seleksi", "", ""],
+                [d.get("cancelled", 0), d.get("unseated", 0), d.get("rejected", 0), "", ""],
+            ],
+            [30, 30, 30, 30, 50],
+        )
+    )
     story.append(P(f"Pendaftaran yang dibatalkan: {data.cancelled}.", "small"))
     story.append(Spacer(1, 2 * mm))
     story.append(

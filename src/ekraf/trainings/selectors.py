@@ -481,6 +481,26 @@ class ReportData:
     post_average: Decimal | None
     feedback: FeedbackSummary
     cancelled: int
+    demand: dict = field(default_factory=dict)
+
+
+def demand_of(training: Training) -> dict:
+    """How many wanted a seat, beside the seats (one query). There is no status history, so
+    "waitlisted" counts everyone whose registration shows they waited: still waiting, offered
+    a seat at some time, or told at the end there was none. "declined" is an offer refused
+    or left to expire; "cancelled" the other cancellations."""
+    offered_ever = Q(offered_at__isnull=False)
+    return training.registrations.aggregate(
+        applied=Count("pk"),
+        waitlisted=Count(
+            "pk", filter=Q(status__in=(Status.WAITLISTED, Status.UNSEATED)) | offered_ever
+        ),
+        offered=Count("pk", filter=offered_ever),
+        declined=Count("pk", filter=offered_ever & Q(status=Status.CANCELLED)),
+        cancelled=Count("pk", filter=Q(status=Status.CANCELLED, offered_at__isnull=True)),
+        unseated=Count("pk", filter=Q(status=Status.UNSEATED)),
+        rejected=Count("pk", filter=Q(status=Status.REJECTED)),
+    )
 
 
 def _rate(part: int, whole: int) -> Decimal | None:
@@ -536,6 +556,7 @@ def report(training: Training) -> ReportData:
         post_average=_q(scores["post"]),
         feedback=feedback_summary(training),
         cancelled=training.registrations.filter(status=Status.CANCELLED).count(),
+        demand=demand_of(training),
     )
 
 

@@ -7,6 +7,7 @@ messages; NotFound and NotAllowed become the 404 and 403 pages.
 from __future__ import annotations
 
 import functools
+from datetime import timedelta
 from urllib.parse import quote
 
 from django.conf import settings
@@ -38,7 +39,9 @@ from .forms import (
     CatalogueFilterForm,
     CategoryFormSet,
     CheckinForm,
+    DuplicateTrainingForm,
     FeedbackForm,
+    GroupMessageForm,
     RegisterOtherForm,
     RegistrationForm,
     ScoreImportForm,
@@ -47,7 +50,7 @@ from .forms import (
     category_initial,
     session_initial,
 )
-from .imports import ImportFileError, read_rows
+from .imports import LIMITS, ImportFileError, read_upload
 from .models import Attendance, Registration, Training
 
 Status = Registration.Status
@@ -532,6 +535,7 @@ def _organiser_agencies(user):
 
 
 def _training_form_page(request, training=None):
+    past_warning = ""
     agencies = list(_organiser_agencies(request.user)) if training is None else None
     data = request.POST if request.method == "POST" else None
     form = TrainingForm(data, instance=training, agencies=agencies)
@@ -580,17 +584,27 @@ def _training_form_page(request, training=None):
                     sessions=session_inputs,
                     categories=category_inputs,
                     subsectors=form.cleaned_data.get("subsectors"),
+                    confirm_past=request.POST.get("confirm_past") == "1",
                 )
                 messages.success(request, _("Perubahan tersimpan."))
             return redirect("trainings:manage_detail", training.public_id)
         except NotAllowed:
             raise
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            if exc.code == "session_in_past":
+                past_warning = exc.message
+            else:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
     return render(
         request,
         "trainings/manage/form.html",
-        {"form": form, "sessions": sessions, "categories": categories, "training": training},
+        {
+            "form": form,
+            "sessions": sessions,
+            "categories": categories,
+            "training": training,
+            "past_warning": past_warning,
+        },
     )
 
 
@@ -608,6 +622,77 @@ def manage_edit(request, public_id):
         )
         return redirect("trainings:manage_detail", training.public_id)
     return _training_form_page(request, training)
+
+
+@organiser_page
+def manage_message(request, public_id):
+    """A message to a group through the outbox; afterwards the wa.me links and the numbers the
+    organiser may see (contact consent), to send the same text by WhatsApp."""
+    from ekraf.core.notifications import wa_link
+
+    training = selectors.training_for_manager(request.user, public_id)
+    form = GroupMessageForm(request.POST or None, initial={"group": "confirmed"})
+    sent = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = services.message_group(
+                request.user,
+                training,
+                form.cleaned_data["group"],
+                form.cleaned_data["subject"],
+                form.cleaned_data["body"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            selectors.hide_contacts(request.user, sent)
+            text = f"{training.title}: {form.cleaned_data['body']}"
+            for r in sent:
+                r.wa = wa_link(text, r.phone) if r.phone else ""
+            messages.success(
+                request, _("Pesan masuk antrean untuk %(n)s peserta.") % {"n": len(sent)}
+            )
+    return render(
+        request,
+        "trainings/manage/message.html",
+        {
+            "training": training,
+            "form": form,
+            "sent": sent,
+            "numbers": "\n".join(r.phone for r in sent or [] if r.phone),
+            "hidden": sum(1 for r in sent or [] if r.contact_hidden),
+        },
+    )
+
+
+@organiser_page
+def manage_duplicate(request, public_id):
+    """*Duplikat*: the same training on new dates, as a draft to check and publish."""
+    training = selectors.training_for_manager(request.user, public_id)
+    first = training.sessions.order_by("starts_at").first()
+    form = DuplicateTrainingForm(
+        request.POST or None,
+        initial={
+            "title": training.title,
+            "first_day": (timezone.localdate(first.starts_at) + timedelta(days=28))
+            if first
+            else None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.duplicate_training(
+                request.user,
+                training,
+                first_day=form.cleaned_data["first_day"],
+                title=form.cleaned_data["title"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Salinan tersimpan sebagai draf. Periksa lalu umumkan."))
+            return redirect("trainings:manage_edit", copy.public_id)
+    return render(request, "trainings/manage/duplicate.html", {"training": training, "form": form})
 
 
 @organiser_page
@@ -1031,30 +1116,55 @@ def _import_key(training) -> str:
     return f"trainings.score_import.{training.public_id}"
 
 
+SCORE_SHEET = "trainings.scores"
+
+
 @organiser_page
 def manage_score_import(request, public_id):
+    """Upload → preview (which attempt counts can be changed on the preview) → save. The file
+    waits as a StoredSheet (core.spreadsheets), only its id in the session."""
+    from ekraf.core import spreadsheets
+
     training = selectors.training_for_manager(request.user, public_id)
     if request.method != "POST":
         return redirect("trainings:manage_scores", training.public_id)
     key = _import_key(training)
-    if request.POST.get("step") == "apply":
-        stored = request.session.get(key)
-        if not stored:
+    step = request.POST.get("step")
+    if step in ("apply", "repreview"):
+        kept = request.session.get(key) or {}
+        sheet = spreadsheets.stored(request.user, SCORE_SHEET, kept.get("sheet", ""))
+        if sheet is None:
             messages.error(request, _("Pratinjau sudah kedaluwarsa; unggah ulang berkasnya."))
             return redirect("trainings:manage_scores", training.public_id)
+        attempt = request.POST.get("attempt") or kept.get("attempt", "latest")
         try:
+            with sheet.file.open("rb") as fh:
+                rows = read_upload(fh)
             preview = services.preview_score_import(
-                request.user, training, stored["rows"], stored["test"]
+                request.user, training, rows, kept["test"], attempt
             )
+            if step == "repreview":
+                request.session[key] = {**kept, "attempt": preview.attempt}
+                return render(
+                    request,
+                    "trainings/manage/score_import.html",
+                    {
+                        "training": training,
+                        "preview": preview,
+                        "form": None,
+                        "attempt_choices": services.attempt_choices(),
+                    },
+                )
             n = services.apply_score_import(
                 request.user,
                 training,
                 preview,
                 skip_problems=request.POST.get("skip_problems") == "1",
             )
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        except (DomainError, ImportFileError) as exc:
+            messages.error(request, getattr(exc, "message", None) or str(exc))
             return redirect("trainings:manage_scores", training.public_id)
+        spreadsheets.discard(sheet)
         del request.session[key]
         messages.success(request, _("%(n)s nilai diimpor.") % {"n": n})
         return redirect("trainings:manage_scores", training.public_id)
@@ -1063,20 +1173,36 @@ def manage_score_import(request, public_id):
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = read_rows(upload.name, upload.read())
+            rows = read_upload(upload)
             preview = services.preview_score_import(
-                request.user, training, rows, form.cleaned_data["test"]
+                request.user,
+                training,
+                rows,
+                form.cleaned_data["test"],
+                form.cleaned_data["attempt"] or "latest",
             )
+            sheet = spreadsheets.keep(request.user, SCORE_SHEET, upload, LIMITS)
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         except DomainError as exc:
             form.add_error("file", exc.message)
         else:
-            request.session[key] = {"rows": rows, "test": form.cleaned_data["test"]}
+            old = request.session.get(key) or {}
+            spreadsheets.discard(spreadsheets.stored(request.user, SCORE_SHEET, old.get("sheet")))
+            request.session[key] = {
+                "sheet": sheet.public_id,
+                "test": form.cleaned_data["test"],
+                "attempt": form.cleaned_data["attempt"] or "latest",
+            }
     return render(
         request,
         "trainings/manage/score_import.html",
-        {"training": training, "form": form, "preview": preview},
+        {
+            "training": training,
+            "form": form,
+            "preview": preview,
+            "attempt_choices": services.attempt_choices(),
+        },
     )
 
 

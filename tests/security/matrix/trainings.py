@@ -37,6 +37,8 @@ trainings:manage_detail                              login     forbidden ok     
 trainings:manage_edit                                login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
 trainings:manage_status                              login     forbidden method    method    forbidden forbidden forbidden forbidden method
 trainings:manage_cancel                              login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
+trainings:manage_duplicate                           login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
+trainings:manage_message                             login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
 trainings:manage_participants                        login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
 trainings:manage_participants_xlsx                   login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
 trainings:manage_register_other                      login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok

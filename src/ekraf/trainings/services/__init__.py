@@ -62,6 +62,7 @@ from .editing import (  # noqa: F401
     cancel_training,
     close_registration,
     create_training,
+    duplicate_training,
     finish_training,
     publish_training,
     update_training,
@@ -74,6 +75,11 @@ from .locking import (  # noqa: F401
     _lock,
     _seat_counts,
     _supports_of,
+)
+from .messaging import (  # noqa: F401
+    group_members,
+    message_group,
+    message_groups,
 )
 from .personal_data import (  # noqa: F401
     erase_person,
@@ -103,11 +109,13 @@ from .reminders import (  # noqa: F401
     send_reminders,
 )
 from .scores import (  # noqa: F401
+    ATTEMPTS,
     UNSET,
     ImportRow,
     ScoreImport,
     _score,
     apply_score_import,
+    attempt_choices,
     preview_score_import,
     save_score_grid,
     set_scores,

@@ -51,6 +51,7 @@ def _checkin_refusal(registration: Registration, session: Session) -> CheckinRef
         Status.OFFERED: (_("Pemegang tiket ini belum menerima tawaran kursinya."), "offered"),
         Status.APPLIED: (_("Pemegang tiket ini belum lolos seleksi."), "applied"),
         Status.REJECTED: (_("Pemegang tiket ini tidak lolos seleksi."), "rejected"),
+        Status.UNSEATED: (_("Pemegang tiket ini tidak mendapat kursi."), "unseated"),
     }
     if registration.status in messages:
         text, code = messages[registration.status]

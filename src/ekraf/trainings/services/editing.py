@@ -277,10 +277,16 @@ def update_training(
     categories: list[CategoryInput] | None = None,
     subsectors=None,
     now=None,
+    confirm_past: bool = False,
 ) -> Training:
+    """Save an edit. A session moved (or added) to a start already past is refused with
+    code "session_in_past" until the organiser confirms it (`confirm_past`): a typo in the
+    year would otherwise tell every participant of a date that has gone."""
     require_manager(actor, training)
     if training.status in (TStatus.FINISHED, TStatus.CANCELLED):
         raise Conflict(_("Pelatihan yang sudah selesai atau dibatalkan tidak bisa diubah."))
+    if sessions is not None and not confirm_past:
+        _refuse_past_sessions(training, sessions, _now(now))
     _clean_training_text(fields)
     with transaction.atomic():
         _check_training_fields({**{n: getattr(training, n) for n in TRAINING_FIELDS}, **fields})
@@ -300,6 +306,70 @@ def update_training(
     for category_id in grew:
         fill_from_waitlist(category_id, now=now)
     return training
+
+
+def _refuse_past_sessions(training: Training, sessions: list[SessionInput], now) -> None:
+    existing = {s.pk: s.starts_at for s in training.sessions.all()}
+    kept = [s for s in sessions if not s.delete]
+    for position, data in enumerate(kept, start=1):
+        moved = data.id is None or _differs(existing.get(data.id), data.starts_at)
+        if moved and data.starts_at < now:
+            from ekraf.core.templatetags.ekraf import jam, tanggal
+
+            raise Conflict(
+                _(
+                    "Sesi %(n)s dimulai %(when)s, yang sudah lewat. Periksa tanggalnya; bila "
+                    "memang benar, centang konfirmasi lalu simpan lagi."
+                )
+                % {"n": position, "when": f"{tanggal(data.starts_at)} {jam(data.starts_at)}"},
+                code="session_in_past",
+                field="confirm_past",
+            )
+
+
+def duplicate_training(actor, training: Training, *, first_day, title: str = "") -> Training:
+    """*Duplikat*: a new draft with the same description, rules, categories and places, its
+    sessions moved so that the first falls on `first_day` at the same hours. Nobody registered
+    comes along; the organiser checks it and publishes it."""
+    require_manager(actor, training)
+    old_sessions = list(training.sessions.select_related("space").order_by("starts_at"))
+    if not old_sessions:
+        raise DomainError(_("Pelatihan ini belum punya sesi untuk disalin."))
+    if first_day is None:
+        raise DomainError(_("Pilih tanggal sesi pertama."), field="first_day")
+    first = timezone.localtime(old_sessions[0].starts_at)
+    shift = first_day - first.date()
+    fields = {name: getattr(training, name) for name in TRAINING_FIELDS}
+    fields["title"] = (title or "").strip() or training.title
+    for name in ("registration_opens_at", "registration_closes_at", "cancellation_deadline"):
+        if fields[name] is not None:
+            fields[name] = fields[name] + shift
+    sessions = [
+        SessionInput(
+            starts_at=s.starts_at + shift,
+            ends_at=s.ends_at + shift,
+            title=s.title,
+            space=s.space,
+            address=s.address,
+            online_url=s.online_url,
+            self_checkin=s.self_checkin,
+        )
+        for s in old_sessions
+    ]
+    categories = [
+        CategoryInput(**{name: getattr(c, name) for name in CATEGORY_FIELDS})
+        for c in training.categories.all()
+    ]
+    copy = create_training(
+        actor,
+        agency=training.agency,
+        fields=fields,
+        sessions=sessions,
+        categories=categories,
+        subsectors=list(training.subsectors.all()),
+    )
+    audit(actor, "training.duplicate", copy, detail={"from": training.public_id})
+    return copy
 
 
 def _tell_schedule_changed(training: Training, now) -> None:
@@ -329,9 +399,18 @@ def close_registration(actor, training: Training) -> Training:
     require_manager(actor, training)
     if training.status != TStatus.PUBLISHED:
         raise Conflict(_("Hanya pelatihan yang sedang dibuka yang bisa ditutup pendaftarannya."))
-    training.status = TStatus.CLOSED
-    training.save(update_fields=["status", "updated_at"])
-    audit(actor, "training.close", training)
+    with transaction.atomic():
+        training.status = TStatus.CLOSED
+        training.save(update_fields=["status", "updated_at"])
+        # The waiting list hears where it stands: still in line until the training.
+        for category in training.categories.all():
+            waiting = category.registrations.filter(status=Status.WAITLISTED).select_related(
+                "training__agency", "category", "user"
+            )
+            for position, registration in enumerate(waiting.order_by("created_at", "pk"), 1):
+                notice = notices.registration_closed_waiting(registration, position)
+                _tell(registration, notice, "closed")
+        audit(actor, "training.close", training)
     return training
 
 
@@ -346,16 +425,24 @@ def finish_training(actor, training: Training, now=None) -> Training:
     with transaction.atomic():
         training.status = TStatus.FINISHED
         training.save(update_fields=["status", "updated_at"])
-        # Whoever still waits or holds an open offer will not get a seat any more.
+        # Whoever still waits, holds an open offer or awaits selection will not get a seat any
+        # more: "tidak mendapat kursi" (not a cancellation), and each is told.
         for category in training.categories.all():
             with transaction.atomic():
                 QuotaCategory.objects.select_for_update(no_key=True).get(pk=category.pk)
-                category.registrations.filter(
-                    status__in=(Status.WAITLISTED, Status.OFFERED, Status.APPLIED)
-                ).update(
-                    status=Status.CANCELLED,
-                    cancelled_at=_now(now),
-                    cancel_reason=_("Pelatihan sudah selesai"),
+                left = list(
+                    category.registrations.filter(
+                        status__in=(Status.WAITLISTED, Status.OFFERED, Status.APPLIED)
+                    ).select_related("training__agency", "category", "user")
+                )
+                for registration in left:
+                    registration.status = Status.UNSEATED
+                    registration.offer_expires_at = None
+                    registration.cancelled_at = _now(now)
+                    registration.cancel_reason = _("Pelatihan selesai sebelum ada kursi")
+                    _tell(registration, notices.unseated(registration), "unseated")
+                Registration.objects.bulk_update(
+                    left, ["status", "offer_expires_at", "cancelled_at", "cancel_reason"]
                 )
         audit(actor, "training.finish", training)
     compute_completion(actor, training)

@@ -46,7 +46,7 @@ def send_reminders(now=None) -> int:
             for key, registration in keys.items():
                 if key in done:
                     continue
-                _tell(registration, notices.reminder(registration, session), event)
+                _tell(registration, notices.reminder(registration, session, now), event)
                 sent += 1
             if session.reminder_sent_at is None:
                 Session.objects.filter(pk=session.pk).update(reminder_sent_at=now)

@@ -85,6 +85,19 @@ def save_score_grid(actor, training: Training, scores: dict[int, tuple]) -> int:
     return len(changed)
 
 
+# Which of a person's attempts counts when a quiz allowed retakes (Google Forms "allow more
+# than one response"): the latest by default, as a teacher marks the last paper handed in.
+ATTEMPTS = ("latest", "best", "first")
+
+
+def attempt_choices():
+    return [
+        ("latest", _("Percobaan terakhir")),
+        ("best", _("Nilai terbaik")),
+        ("first", _("Percobaan pertama")),
+    ]
+
+
 @dataclass
 class ImportRow:
     line: int
@@ -92,28 +105,54 @@ class ImportRow:
     score: Decimal | None = None
     registration: Registration | None = None
     problem: str = ""
+    when: object = None  # the row's timestamp, when the file has one that reads plainly
+    # Every attempt of this person in the file (line, score), in the order they were made;
+    # filled on the row that is used.
+    attempts: list[tuple[int, Decimal]] = field(default_factory=list)
+    used_line: int | None = None  # on a row not used: the line that was used instead
+    why: str = ""  # why this row, of several attempts, is the one used
 
 
 @dataclass
 class ScoreImport:
     test: str  # "pre" | "post"
+    attempt: str = "latest"
     matched: list[ImportRow] = field(default_factory=list)
     problems: list[ImportRow] = field(default_factory=list)
+    not_used: list[ImportRow] = field(default_factory=list)  # other attempts of a person
 
     @property
     def ok(self) -> bool:
         return bool(self.matched) and not self.problems
 
+    @property
+    def retakers(self) -> int:
+        return sum(1 for row in self.matched if len(row.attempts) > 1)
 
-def preview_score_import(actor, training: Training, rows: list[dict], test: str) -> ScoreImport:
+
+def _choose(rows: list[ImportRow], attempt: str) -> ImportRow:
+    """The attempt that counts. Order of attempts: their timestamps when every one reads, else
+    their order in the file (Google Forms writes responses in the order they came)."""
+    if attempt == "best":
+        # The highest score; of equal ones, the later.
+        return max(enumerate(rows), key=lambda pair: (pair[1].score, pair[0]))[1]
+    return rows[-1] if attempt == "latest" else rows[0]
+
+
+def preview_score_import(
+    actor, training: Training, rows: list[dict], test: str, attempt: str = "latest"
+) -> ScoreImport:
     """Match each row of a quiz export to a confirmed participant by ticket code, e-mail or
-    phone. Nothing is written; rows that match nobody, or more than one person, or the same
-    person twice, are listed as problems."""
-    from ..imports import LINE, identify_columns, parse_score
+    phone. Nothing is written. Rows that match nobody, or more than one person, or whose score
+    cannot be read, are problems. Several rows of one person are attempts (retakes): the one
+    `attempt` names (latest, best or first) is used, the others are listed as not used."""
+    from ..imports import LINE, identify_columns, parse_score, parse_timestamp
 
     require_manager(actor, training)
     if test not in ("pre", "post"):
         raise DomainError(_("Pilih pre-test atau post-test."))
+    if attempt not in ATTEMPTS:
+        raise DomainError(_("Pilih percobaan terakhir, nilai terbaik, atau percobaan pertama."))
     if not rows:
         raise DomainError(_("Berkas tidak berisi baris data."))
     columns = identify_columns(rows[0].keys() if rows else [])
@@ -132,8 +171,8 @@ def preview_score_import(actor, training: Training, rows: list[dict], test: str)
             by_email.setdefault(email, []).append(r)
         if r.phone:
             by_phone.setdefault(r.phone, []).append(r)
-    result = ScoreImport(test=test)
-    seen: dict[int, int] = {}
+    result = ScoreImport(test=test, attempt=attempt)
+    per_person: dict[int, list[ImportRow]] = {}
     for index, row in enumerate(rows, start=2):
         line = int(row.get(LINE) or index)
         code = normalise(str(row.get(columns.code) or "")) if columns.code else ""
@@ -141,6 +180,8 @@ def preview_score_import(actor, training: Training, rows: list[dict], test: str)
         phone_raw = str(row.get(columns.phone) or "").strip() if columns.phone else ""
         label = code or email or phone_raw or "—"
         item = ImportRow(line=line, label=label)
+        if columns.timestamp:
+            item.when = parse_timestamp(row.get(columns.timestamp))
         try:
             item.score = parse_score(row.get(columns.score))
         except ValueError as exc:
@@ -168,14 +209,31 @@ def preview_score_import(actor, training: Training, rows: list[dict], test: str)
             item.problem = _("ambigu: cocok dengan %(names)s") % {"names": names}
         else:
             item.registration = found[candidates.pop()]
-            if item.registration.pk in seen:
-                item.problem = _("%(name)s sudah ada di baris %(line)s") % {
-                    "name": item.registration.full_name,
-                    "line": seen[item.registration.pk],
-                }
-            else:
-                seen[item.registration.pk] = line
-        (result.problems if item.problem else result.matched).append(item)
+            per_person.setdefault(item.registration.pk, []).append(item)
+            continue
+        result.problems.append(item)
+    reasons = {
+        "latest": _("percobaan terakhir"),
+        "best": _("nilai terbaik"),
+        "first": _("percobaan pertama"),
+    }
+    for attempts in per_person.values():
+        if len(attempts) > 1 and all(a.when is not None for a in attempts):
+            attempts.sort(key=lambda a: (a.when, a.line))
+        chosen = _choose(attempts, attempt)
+        chosen.attempts = [(a.line, a.score) for a in attempts]
+        if len(attempts) > 1:
+            chosen.why = _("%(reason)s dari %(n)s percobaan") % {
+                "reason": reasons[attempt],
+                "n": len(attempts),
+            }
+        result.matched.append(chosen)
+        for other in attempts:
+            if other is not chosen:
+                other.used_line = chosen.line
+                result.not_used.append(other)
+    result.matched.sort(key=lambda r: r.line)
+    result.not_used.sort(key=lambda r: r.line)
     return result
 
 

@@ -14,6 +14,7 @@ BADGES = {
     "applied": "text-bg-secondary",
     "cancelled": "text-bg-light border",
     "rejected": "text-bg-light border",
+    "unseated": "text-bg-light border",
     # trainings
     "draft": "text-bg-secondary",
     "published": "text-bg-success",
