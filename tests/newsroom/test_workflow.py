@@ -211,3 +211,15 @@ def test_complaint_has_a_two_day_deadline_and_right_of_reply(reporter, editor):
     services.decide_complaint(complaint, editor, outcome="reply", reply_text="Hak jawab Budi.")
     with pytest.raises(Conflict):
         services.decide_complaint(complaint, editor, outcome="rejected", note="x")
+
+
+def test_a_creator_who_is_not_a_reporter_is_told_how_to_become_one(client, city):
+    """The menu offers "Tulis berita" to every creator without a query; the page explains."""
+    from tests.creators import factories as creator_factories
+
+    creator = creator_factories.creator("Bukan Pewarta").user
+    client.force_login(creator)
+    answer = client.get("/pewarta/")
+    assert answer.status_code == 200
+    assert "pewarta warga" in answer.content.decode()
+    assert "/profil/ubah/" in answer.content.decode()

@@ -19,7 +19,7 @@ class NewsroomConfig(AppConfig):
         nav.register(nav.NavItem(_("Berita"), "newsroom:portal", lambda user: True, "main", 70))
         nav.register(
             nav.NavItem(
-                _("Tulis berita"), "newsroom:mine", permissions.can_write_stories, "main", 71
+                _("Tulis berita"), "newsroom:mine", permissions.sees_writing_entry, "main", 71
             )
         )
         nav.register(

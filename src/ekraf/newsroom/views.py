@@ -63,7 +63,11 @@ def writer_page(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not permissions.can_write_stories(request.user):
-            raise PermissionDenied
+            if not permissions.sees_writing_entry(request.user):
+                raise PermissionDenied
+            # The menu offers "Tulis berita" to every creator (deciding it from the roles costs no
+            # query); a creator who is not a reporter yet is told how to become one.
+            return render(request, "newsroom/write/not_reporter.html")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ekraf.accounts.models import Role
 
-from .roles import has_role, is_admin
+from .roles import has_role, is_admin, is_creator
 
 _WRITER_CACHE = "_ekraf_may_write_stories"
 
@@ -17,6 +17,12 @@ _WRITER_CACHE = "_ekraf_may_write_stories"
 def can_edit_newsroom(user) -> bool:
     """The editors' desk: the queue, reviews, publication, corrections, complaints, grants."""
     return is_admin(user) or has_role(user, Role.EDITOR)
+
+
+def sees_writing_entry(user) -> bool:
+    """The menu's "Tulis berita": creators and editors, decided from the roles alone (the menu
+    costs no query); the page itself says how a creator who is not a reporter yet becomes one."""
+    return is_creator(user) or can_edit_newsroom(user)
 
 
 def can_write_stories(user) -> bool:
