@@ -45,7 +45,8 @@ def parse_args(argv=None):
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated: verification,certificates,rush,dashboard,search,spaces,talent",
+        help="comma-separated: verification,certificates,rush,dashboard,search,spaces,talent,"
+        "programs",
     )
     parser.add_argument("--reuse", action="store_true", help="keep the bench database if built")
     parser.add_argument("--seed", type=int, default=2024)
@@ -496,6 +497,8 @@ def scenario_search(ctx) -> dict:
     }
 
 
+from .programs import scenario_programs  # noqa: E402
+from .programs import table_rows as programs_rows  # noqa: E402
 from .spaces import scenario_spaces  # noqa: E402 - each scenario module beside its peers
 from .spaces import table_rows as spaces_rows  # noqa: E402
 from .talent import scenario_talent  # noqa: E402
@@ -509,6 +512,7 @@ SCENARIOS = {
     "certificates": scenario_certificates,
     "spaces": scenario_spaces,
     "talent": scenario_talent,
+    "programs": scenario_programs,
 }
 
 
@@ -588,6 +592,7 @@ def table(results: dict) -> str:
         )
     rows += spaces_rows(results.get("spaces", {}), _f)
     rows += talent_rows(results.get("talent", {}), _f)
+    rows += programs_rows(results.get("programs", {}), _f)
     if results.get("web_peak_rss_mb"):
         rows.append(
             (

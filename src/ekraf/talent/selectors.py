@@ -22,13 +22,22 @@ def committed_creator_ids(start, end):
     The programs app adds its engagements here when it lands (it may extend this function);
     talent never imports programs at module level.
     """
+    bookings = SpeakerBooking.objects.filter(
+        status__in=SpeakerBooking.HOLDING, starts_at__lt=end, ends_at__gt=start
+    ).values_list("creator_id", flat=True)
+    # The programs app's engagements (accepted and later) in a programme overlapping the period.
+    from ekraf.programs.selectors import committed_engagement_creator_ids
+
+    engaged = committed_engagement_creator_ids(_as_date(start), _as_date(end))
     return (
-        SpeakerBooking.objects.filter(
-            status__in=SpeakerBooking.HOLDING, starts_at__lt=end, ends_at__gt=start
-        )
-        .values_list("creator_id", flat=True)
+        CreatorProfile.objects.filter(Q(pk__in=bookings) | Q(pk__in=engaged))
+        .values_list("pk", flat=True)
         .distinct()
     )
+
+
+def _as_date(value):
+    return timezone.localtime(value).date() if isinstance(value, datetime) else value
 
 
 # --- the talent directory ----------------------------------------------------------------------
