@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # /sitemap.xml (core/sitemaps.py): its template
     "bootstrap",
     "ninja",  # listed so the API docs use its bundled Swagger files, not a CDN
     "django_tasks",

@@ -46,7 +46,7 @@ def parse_args(argv=None):
         "--only",
         default="",
         help="comma-separated: verification,certificates,rush,dashboard,search,spaces,talent,"
-        "programs",
+        "programs,newsroom",
     )
     parser.add_argument("--reuse", action="store_true", help="keep the bench database if built")
     parser.add_argument("--seed", type=int, default=2024)
@@ -497,6 +497,8 @@ def scenario_search(ctx) -> dict:
     }
 
 
+from .newsroom import scenario_newsroom  # noqa: E402
+from .newsroom import table_rows as newsroom_rows  # noqa: E402
 from .programs import scenario_programs  # noqa: E402
 from .programs import table_rows as programs_rows  # noqa: E402
 from .spaces import scenario_spaces  # noqa: E402 - each scenario module beside its peers
@@ -513,6 +515,7 @@ SCENARIOS = {
     "spaces": scenario_spaces,
     "talent": scenario_talent,
     "programs": scenario_programs,
+    "newsroom": scenario_newsroom,
 }
 
 
@@ -593,6 +596,7 @@ def table(results: dict) -> str:
     rows += spaces_rows(results.get("spaces", {}), _f)
     rows += talent_rows(results.get("talent", {}), _f)
     rows += programs_rows(results.get("programs", {}), _f)
+    rows += newsroom_rows(results.get("newsroom", {}), _f)
     if results.get("web_peak_rss_mb"):
         rows.append(
             (
