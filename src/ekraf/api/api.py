@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from ekraf.core.errors import DomainError
@@ -32,6 +32,10 @@ class JsonParser(Parser):
 
     def parse_body(self, request):
         data = super().parse_body(request)
+        if not isinstance(data, dict):
+            # Every operation's body is an object; ninja read `[]` as "no fields sent", so an
+            # array PUT to /me/profile answered 200 having changed nothing.
+            raise ValueError("the request body must be a JSON object")
         if _has_nul(data):
             raise ValueError("NUL character in the request body")
         return data
@@ -80,6 +84,29 @@ def on_not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return _error(request, 401, "unauthenticated", "Perlu masuk: kirim token API yang sah.")
+
+
+_HTTP_CODES = {
+    400: "invalid",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    429: "rate_limited",
+}
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    """Ninja's own refusals (a CSRF failure, a throttle) carry `code` like every other error."""
+    status = exc.status_code
+    if isinstance(exc, AuthenticationError):
+        return on_unauthenticated(request, exc)
+    return _error(
+        request, status, _HTTP_CODES.get(status, "error"), str(exc) or "Permintaan ditolak."
+    )
 
 
 @api.exception_handler(ValidationError)

@@ -1,6 +1,7 @@
 """API authentication: personal access tokens (Bearer) or the browser's session (with CSRF)."""
 
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
+from ninja.security.session import SessionAuth
 
 from ekraf.accounts import services as account_services
 
@@ -15,9 +16,23 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class SignedInSession(SessionAuth):
+    """The browser's session, with ninja's CSRF check — but only for a session that is signed
+    in. An anonymous request has no session to ride on, so there is nothing for CSRF to
+    protect: it falls through to "not authenticated" and answers 401 (with `code`), not a
+    CSRF 403 that tells a client nothing about what it lacks."""
+
+    def _get_key(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
 token_auth = TokenAuth()
-# Token first, then the logged-in browser session (ninja checks CSRF for session auth).
-authenticated = [token_auth, django_auth]
+session_auth = SignedInSession()
+# Token first, then the logged-in browser session (CSRF checked for a signed-in session).
+authenticated = [token_auth, session_auth]
 
 
 def viewer(request):

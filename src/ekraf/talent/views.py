@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -51,6 +52,7 @@ def directory_page(view):
 
 
 def _filter_choices() -> dict:
+    from ekraf.credentials.models import Certificate
     from ekraf.trainings.models import Training
 
     villages = kelurahan_choices()
@@ -61,8 +63,7 @@ def _filter_choices() -> dict:
         "village_choices": villages[1:],
         "platforms": Channel.Platform.choices,
         "training_choices": list(
-            Training.objects.filter(certificates__isnull=False)
-            .distinct()
+            Training.objects.filter(Exists(Certificate.objects.filter(training=OuterRef("pk"))))
             .order_by("-created_at")
             .values_list("public_id", "title")[:200]
         ),

@@ -2,6 +2,7 @@
 for administrators only). Format: tests/security/README.md."""
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
 from ekraf.core.models import City
@@ -111,6 +112,8 @@ def _admin_arguments(w, route):
 def _object_of(route):
     if route.name:  # admin:<app>_<model>_<action>
         label = route.name.split(":", 1)[1]
+        if label.startswith("auth_user_"):  # UserAdmin names its password page after auth.User
+            return get_user_model()._default_manager.order_by("pk").first()
         for model in apps.get_models():
             prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
             if label.startswith(prefix):
