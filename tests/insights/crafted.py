@@ -66,9 +66,16 @@ def training(agency, status, days, seats):
 
 
 def register(
-    training_obj, category, status="confirmed", completed=None, village=None, pre=None, post=None
+    training_obj,
+    category,
+    status="confirmed",
+    completed=None,
+    village=None,
+    pre=None,
+    post=None,
+    user=None,
 ):
-    user = factories.user("peserta")
+    user = user or factories.user("peserta")
     return Registration.objects.create(
         training=training_obj,
         category=category,

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ekraf.insights import rollups
+from ekraf.insights import indicators, rollups
+from ekraf.insights.indicators import Indicator
 from tests import factories
 
 from . import crafted
@@ -24,6 +25,25 @@ def _fast_passwords(settings):
 @pytest.fixture
 def komite(city):
     return factories.user("komite", role="committee")
+
+
+@pytest.fixture(autouse=True)
+def pending_indicator(monkeypatch):
+    """Every indicator of issue 15 has its source now: a made-up one stands for the next."""
+    indicators.all_indicators()
+    indicator = Indicator(
+        code="XXX-01",
+        name="Indikator uji",
+        theme="talent",
+        concept="Uji",
+        formula="Σ uji",
+        unit=indicators.COUNT,
+        classification=(indicators.AGENCY,),
+        sources=("nowhere.Model",),
+        requires=("nowhere.Model",),
+    )
+    monkeypatch.setitem(indicators._REGISTRY, indicator.code, indicator)
+    return indicator
 
 
 @pytest.fixture
@@ -58,8 +78,9 @@ def test_the_figures_come_from_the_rollups(client, komite, built):
     assert "<svg" in body and 'role="img"' in body
     assert "Maret 2026" in body
     assert "data-freshness" in body and "diperbarui" in body
-    # Not landed: listed as not available, never as a zero.
-    assert 'data-pending="KNV-01"' in body and 'data-figure="KNV-01"' not in body
+    # Not landed: listed as not available, never as a zero; the conversion has landed.
+    assert 'data-pending="XXX-01"' in body and 'data-figure="XXX-01"' not in body
+    assert 'data-figure="KNV-01"' in body and 'data-pending="KNV-01"' not in body
 
 
 def test_filters(client, komite, built):
@@ -110,15 +131,18 @@ def test_exports_are_xlsx_and_csv(client, komite, built):
         ("2026-04", 5),
     ]
     assert client.get("/dasbor/indikator/KRE-01/ekspor.exe").status_code == 404
-    assert client.get("/dasbor/indikator/KNV-01/ekspor.csv").status_code == 404
+    assert client.get("/dasbor/indikator/XXX-01/ekspor.csv").status_code == 404
+    assert client.get("/dasbor/indikator/KNV-01/ekspor.csv").status_code == 200
 
 
 def test_indicator_page_shows_its_metadata(client, komite, built):
     client.force_login(komite)
     body = client.get("/dasbor/indikator/PEL-03/" + PERIOD).content.decode()
     assert "Σ presensi" in body and "trainings.Attendance" in body and "Bulanan" in body
-    body = client.get("/dasbor/indikator/BER-01/").content.decode()
-    assert "belum tersedia" in body.lower() and 'data-pending="BER-01"' in body
+    body = client.get("/dasbor/indikator/XXX-01/").content.decode()
+    assert "belum tersedia" in body.lower() and 'data-pending="XXX-01"' in body
+    body = client.get("/dasbor/indikator/KNV-01/").content.decode()
+    assert "jendela 6 bulan" in body and "talent.SpeakerBooking" in body
     assert client.get("/dasbor/indikator/XXX-99/").status_code == 404
 
 
