@@ -5,21 +5,16 @@ live aggregate from the base tables."""
 import pytest
 
 from ekraf.insights import indicators, rollups
-from ekraf.insights.indicators import Indicator
 from ekraf.insights.indicators.conversion import add_months
 from ekraf.insights.indicators.programs import hashtag
 
+from . import crafted as crafted_city
 from . import crafted_activity as crafted
 
 pytestmark = pytest.mark.django_db
 MARCH, APRIL, SEPTEMBER = crafted.MARCH, crafted.APRIL, crafted.SEPTEMBER
 LOWOKWARU, BLIMBING = "35.73.05", "35.73.01"
 CODES = ("TAL-01", "TAL-02", "PRG-01", "PRG-02", "PRG-03", "BER-01", "KNV-01")
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -136,17 +131,5 @@ def test_the_periodic_job_recomputes_the_conversion_window(monkeypatch):
 
 
 def test_an_indicator_without_its_source_is_not_available():
-    pending = Indicator(
-        code="XXX-01",
-        name="x",
-        theme="talent",
-        concept="x",
-        formula="x",
-        unit="count",
-        classification=("agency",),
-        sources=("nowhere.Model",),
-        requires=("nowhere.Model",),
-        compute=lambda month: [],
-    )
-    assert not pending.landed
+    assert not crafted_city.unavailable_indicator().landed
     assert {i.code for i in indicators.landed()} >= set(CODES)

@@ -8,18 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ekraf.insights import indicators, rollups
-from ekraf.insights.indicators import Indicator
 from tests import factories
 
 from . import crafted
 
 pytestmark = pytest.mark.django_db
 PERIOD = "?dari=2026-01&sampai=2026-04"
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -29,19 +23,8 @@ def komite(city):
 
 @pytest.fixture(autouse=True)
 def pending_indicator(monkeypatch):
-    """Every indicator of issue 15 has its source now: a made-up one stands for the next."""
     indicators.all_indicators()
-    indicator = Indicator(
-        code="XXX-01",
-        name="Indikator uji",
-        theme="talent",
-        concept="Uji",
-        formula="Σ uji",
-        unit=indicators.COUNT,
-        classification=(indicators.AGENCY,),
-        sources=("nowhere.Model",),
-        requires=("nowhere.Model",),
-    )
+    indicator = crafted.unavailable_indicator()
     monkeypatch.setitem(indicators._REGISTRY, indicator.code, indicator)
     return indicator
 

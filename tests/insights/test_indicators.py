@@ -15,11 +15,6 @@ MARCH, APRIL = crafted.MARCH, crafted.APRIL
 LOWOKWARU, BLIMBING = "35.73.05", "35.73.01"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def city_data(diskominfo, diskopindag):
     return crafted.build(diskominfo, diskopindag)

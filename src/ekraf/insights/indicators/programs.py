@@ -87,53 +87,51 @@ _LATEST = _(
 READINGS_MONTHS = 3  # readings usually come 7 and 30 days after posting
 SOURCES = ("programs.Programme", "programs.Engagement", "programs.Deliverable", "core.Agency")
 
+# What the three have in common: by agency and (not additive) hashtag.
+_BY_HASHTAG = {
+    "theme": "programs",
+    "unit": COUNT,
+    "classification": (AGENCY, HASHTAG),
+    "key": HASHTAG,
+    "key_additive": False,
+}
+_READINGS = {
+    "sources": (*SOURCES, "programs.MetricReading"),
+    "caveats": format_lazy("{}{}", _HASHTAGS, _LATEST),
+    "revisable_months": READINGS_MONTHS,
+}
+
 register(
     Indicator(
         code="PRG-01",
         name=_("Konten program disetujui"),
-        theme="programs",
         concept=_("Banyaknya konten (deliverable) program yang disetujui."),
         formula=_("Σ deliverable disetujui per bulan persetujuan, per instansi dan tagar"),
-        unit=COUNT,
-        classification=(AGENCY, HASHTAG),
-        key=HASHTAG,
-        key_additive=False,
         sources=SOURCES,
         caveats=_HASHTAGS,
         compute=approved,
+        **_BY_HASHTAG,
     )
 )
 register(
     Indicator(
         code="PRG-02",
         name=_("Jangkauan konten program"),
-        theme="programs",
         concept=_("Jumlah tayangan konten program yang disetujui (pembacaan terakhir)."),
         formula=_("Σ views dari pembacaan metrik terakhir tiap deliverable"),
-        unit=COUNT,
-        classification=(AGENCY, HASHTAG),
-        key=HASHTAG,
-        key_additive=False,
-        sources=(*SOURCES, "programs.MetricReading"),
-        caveats=format_lazy("{}{}", _HASHTAGS, _LATEST),
-        revisable_months=READINGS_MONTHS,
         compute=reach,
+        **_BY_HASHTAG,
+        **_READINGS,
     )
 )
 register(
     Indicator(
         code="PRG-03",
         name=_("Interaksi konten program"),
-        theme="programs",
         concept=_("Jumlah suka, komentar, bagikan dan simpan pada konten program."),
         formula=_("Σ (likes + comments + shares + saves) dari pembacaan terakhir"),
-        unit=COUNT,
-        classification=(AGENCY, HASHTAG),
-        key=HASHTAG,
-        key_additive=False,
-        sources=(*SOURCES, "programs.MetricReading"),
-        caveats=format_lazy("{}{}", _HASHTAGS, _LATEST),
-        revisable_months=READINGS_MONTHS,
         compute=engagement,
+        **_BY_HASHTAG,
+        **_READINGS,
     )
 )
