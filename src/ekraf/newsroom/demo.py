@@ -117,7 +117,7 @@ def build(ctx) -> None:
             services.submit(story, author)
             services.review(story, editor)
             services.approve(story, editor)
-            services.publish(story, editor)
+            story = services.publish(story, editor)
             Story.objects.filter(pk=story.pk).update(
                 published_at=timezone.now() - timedelta(days=2 * d_index + v_index, hours=n)
             )
