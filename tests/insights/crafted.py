@@ -25,6 +25,7 @@ from django.utils import timezone
 from ekraf.core.models import Subsector
 from ekraf.creators.models import CreatorProfile, PathwayInterest
 from ekraf.credentials.models import Certificate, Referral, StatusList
+from ekraf.insights.indicators import AGENCY, COUNT, Indicator
 from ekraf.spaces.models import Booking, OpeningHours
 from ekraf.trainings.models import Attendance, QuotaCategory, Registration, Session, Training
 from tests import factories
@@ -66,9 +67,16 @@ def training(agency, status, days, seats):
 
 
 def register(
-    training_obj, category, status="confirmed", completed=None, village=None, pre=None, post=None
+    training_obj,
+    category,
+    status="confirmed",
+    completed=None,
+    village=None,
+    pre=None,
+    post=None,
+    user=None,
 ):
-    user = factories.user("peserta")
+    user = user or factories.user("peserta")
     return Registration.objects.create(
         training=training_obj,
         category=category,
@@ -176,3 +184,18 @@ def build(diskominfo, diskopindag):
             title="Kelas foto",
         )
     return {"t1": t1, "t2": t2, "room": room}
+
+
+def unavailable_indicator() -> Indicator:
+    """Every indicator of issue 15 has its source now: a made-up one stands for the next."""
+    return Indicator(
+        code="XXX-01",
+        name="Indikator uji",
+        theme="talent",
+        concept="Uji",
+        formula="Σ uji",
+        unit=COUNT,
+        classification=(AGENCY,),
+        sources=("nowhere.Model",),
+        requires=("nowhere.Model",),
+    )

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ekraf.insights import rollups
+from ekraf.insights import indicators, rollups
 from tests import factories
 
 from . import crafted
@@ -16,14 +16,17 @@ pytestmark = pytest.mark.django_db
 PERIOD = "?dari=2026-01&sampai=2026-04"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def komite(city):
     return factories.user("komite", role="committee")
+
+
+@pytest.fixture(autouse=True)
+def pending_indicator(monkeypatch):
+    indicators.all_indicators()
+    indicator = crafted.unavailable_indicator()
+    monkeypatch.setitem(indicators._REGISTRY, indicator.code, indicator)
+    return indicator
 
 
 @pytest.fixture
@@ -58,8 +61,9 @@ def test_the_figures_come_from_the_rollups(client, komite, built):
     assert "<svg" in body and 'role="img"' in body
     assert "Maret 2026" in body
     assert "data-freshness" in body and "diperbarui" in body
-    # Not landed: listed as not available, never as a zero.
-    assert 'data-pending="KNV-01"' in body and 'data-figure="KNV-01"' not in body
+    # Not landed: listed as not available, never as a zero; the conversion has landed.
+    assert 'data-pending="XXX-01"' in body and 'data-figure="XXX-01"' not in body
+    assert 'data-figure="KNV-01"' in body and 'data-pending="KNV-01"' not in body
 
 
 def test_filters(client, komite, built):
@@ -110,15 +114,18 @@ def test_exports_are_xlsx_and_csv(client, komite, built):
         ("2026-04", 5),
     ]
     assert client.get("/dasbor/indikator/KRE-01/ekspor.exe").status_code == 404
-    assert client.get("/dasbor/indikator/KNV-01/ekspor.csv").status_code == 404
+    assert client.get("/dasbor/indikator/XXX-01/ekspor.csv").status_code == 404
+    assert client.get("/dasbor/indikator/KNV-01/ekspor.csv").status_code == 200
 
 
 def test_indicator_page_shows_its_metadata(client, komite, built):
     client.force_login(komite)
     body = client.get("/dasbor/indikator/PEL-03/" + PERIOD).content.decode()
     assert "Σ presensi" in body and "trainings.Attendance" in body and "Bulanan" in body
-    body = client.get("/dasbor/indikator/BER-01/").content.decode()
-    assert "belum tersedia" in body.lower() and 'data-pending="BER-01"' in body
+    body = client.get("/dasbor/indikator/XXX-01/").content.decode()
+    assert "belum tersedia" in body.lower() and 'data-pending="XXX-01"' in body
+    body = client.get("/dasbor/indikator/KNV-01/").content.decode()
+    assert "jendela 6 bulan" in body and "talent.SpeakerBooking" in body
     assert client.get("/dasbor/indikator/XXX-99/").status_code == 404
 
 

@@ -20,11 +20,6 @@ from . import crafted
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def release(diskominfo, diskopindag):
     crafted.build(diskominfo, diskopindag)

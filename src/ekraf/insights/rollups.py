@@ -2,8 +2,10 @@
 
 `refresh_month(m)` recomputes one month from the base tables and replaces its rows whole (in
 one transaction, behind a row lock on the month's RollupMonth, so two schedulers never
-interleave). The periodic job `insights.rollups` refreshes the current and the previous month
-(late corrections) and fills any month of the last two years that has no rollup yet; the
+interleave). The periodic job `insights.rollups` refreshes the current month and as many past months as an
+indicator's figures may still change (`Indicator.revisable_months`: late corrections, late
+metric readings, the conversion's six-month window) and fills any month of the last two years
+that has no rollup yet; the
 dashboard's "perbarui" button refreshes the current month on demand.
 """
 
@@ -84,10 +86,14 @@ def periodic() -> dict:
     for _ in range(HISTORY_MONTHS - 1):
         first = previous_month(first)
     have = set(RollupMonth.objects.filter(month__gte=first).values_list("month", flat=True))
-    todo = [m for m in months_between(first, now) if m not in have]
-    for month in sorted({*todo, now, previous_month(now)}):
+    todo = {m for m in months_between(first, now) if m not in have}
+    recent = now
+    for _ in range(max((i.revisable_months for i in indicators.landed()), default=1)):
+        recent = previous_month(recent)
+    todo |= set(months_between(max(recent, first), now))
+    for month in sorted(todo):
         refresh_month(month)
-    return {"months": len({*todo, now, previous_month(now)})}
+    return {"months": len(todo)}
 
 
 def live(code: str, month: dt.date) -> dict[tuple, tuple[int, int]]:

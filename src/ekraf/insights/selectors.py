@@ -122,6 +122,8 @@ class Labels:
     def of(self, dim: str, code: str) -> str:
         if code == ind.UNKNOWN:
             return str(UNKNOWN_LABEL)
+        if dim == ind.HASHTAG:
+            return "#" + code
         table = {
             ind.AGENCY: self.agency,
             ind.KECAMATAN: self.kecamatan,
@@ -143,6 +145,7 @@ DIM_HEADINGS = {
     ind.PATHWAY: _("Jalur talenta"),
     ind.ROOM: _("Ruang"),
     ind.STATUS: _("Status"),
+    ind.HASHTAG: _("Tagar"),
 }
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 # Classifications (the reference code lists the figures are cut by).
 AGENCY, KECAMATAN, SUBSECTOR = "agency", "kecamatan", "subsector"
 GENDER, AGE_BAND, PATHWAY, ROOM, STATUS = "gender", "age_band", "pathway", "room", "status"
+HASHTAG = "hashtag"  # a programme's required hashtag, without "#", lower case
 
 UNKNOWN = "x"  # a person or place whose kecamatan / gender / age is not known
 
@@ -58,6 +59,9 @@ class Indicator:
     key: str = ""  # the classification stored in Figure.key, if any
     key_additive: bool = True  # False: one person counted once per key (subsectors)
     requires: tuple[str, ...] = ()  # models that must exist for it to be computed
+    # How many months after a month its figures may still change (late readings, a window
+    # still open): the periodic job recomputes that many past months besides the current one.
+    revisable_months: int = 1
     compute: Callable[[dt.date], list[Figure]] | None = field(default=None, compare=False)
 
     @property
@@ -114,7 +118,17 @@ def get(code: str) -> Indicator:
 
 
 def _load():
-    from . import creators, credentials, pending, spaces, trainings  # noqa: F401
+    from . import (  # noqa: F401 - each theme's module registers its indicators
+        conversion,
+        creators,
+        credentials,
+        newsroom,
+        pending,
+        programs,
+        spaces,
+        talent,
+        trainings,
+    )
 
 
 THEMES = {
@@ -137,6 +151,7 @@ CLASSIFICATIONS = {
     PATHWAY: _("Jalur talenta"),
     ROOM: _("Ruang"),
     STATUS: _("Status rujukan"),
+    HASHTAG: _("Tagar wajib program"),
 }
 
 FREQUENCIES = {"monthly": _("Bulanan")}
