@@ -50,14 +50,14 @@ def verification_path() -> str:
 def test_training_page_links_sign_up_and_sign_in_with_the_registration_form(client, training):
     register = reverse("trainings:register", args=[training.public_id])
     body = client.get(reverse("trainings:detail", args=[training.public_id])).content.decode()
-    assert f'{reverse("accounts:signup")}?next={quote(register)}' in body
-    assert f'{reverse("accounts:login")}?next={quote(register)}' in body
+    assert f"{reverse('accounts:signup')}?next={quote(register)}" in body
+    assert f"{reverse('accounts:login')}?next={quote(register)}" in body
     # The sign-up page carries it in a hidden field and in its "Masuk" link, and back.
     signup_page = client.get(reverse("accounts:signup"), {"next": register}).content.decode()
     assert f'name="next" value="{register}"' in signup_page
-    assert f'{reverse("accounts:login")}?next={quote(register)}' in signup_page
+    assert f"{reverse('accounts:login')}?next={quote(register)}" in signup_page
     login_page = client.get(reverse("accounts:login"), {"next": register}).content.decode()
-    assert f'{reverse("accounts:signup")}?next={quote(register)}' in login_page
+    assert f"{reverse('accounts:signup')}?next={quote(register)}" in login_page
 
 
 def test_next_survives_sign_up_and_the_verification_link(client, training):
@@ -101,7 +101,8 @@ def test_an_external_next_is_refused_everywhere(client, training, evil):
     assert response["Location"] == reverse("accounts:account")
     client.logout()
     login = client.post(
-        reverse("accounts:login"), {"username": "siti@contoh.id", "password": PASSWORD, "next": evil}
+        reverse("accounts:login"),
+        {"username": "siti@contoh.id", "password": PASSWORD, "next": evil},
     )
     assert login.status_code == 302 and "evil.example" not in login["Location"]
 
