@@ -174,3 +174,22 @@ def test_the_number_is_not_saved_unless_asked_nor_over_another_profiles(client, 
     )
     assert "sudah dipakai akun lain" in response.content.decode()
     assert not CreatorProfile.objects.filter(user=user).exclude(phone="").exists()
+
+
+def test_a_new_verification_link_keeps_next(client, training):
+    register = reverse("trainings:register", args=[training.public_id])
+    signup(client, register)
+    login_page = client.get(reverse("accounts:login"), {"next": register}).content.decode()
+    assert f"{reverse('accounts:resend_verification')}?next={quote(register)}" in login_page
+    client.post(
+        reverse("accounts:resend_verification"), {"email": "siti@contoh.id", "next": register}
+    )
+    response = client.get(verification_path())
+    assert response["Location"] == register
+
+
+def test_the_notice_to_a_taken_addresss_owner_signs_in_to_next(client, training, creator_user):
+    register = reverse("trainings:register", args=[training.public_id])
+    signup(client, register, email=creator_user.email)
+    notifications.send_pending()
+    assert f"/masuk/?next={quote(register, safe='')}" in mail.outbox[-1].body

@@ -100,6 +100,7 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
 
 class ResendVerificationForm(StyledForm):
     email = forms.EmailField(label=_("Email"))
+    next = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
 
 class StyledPasswordResetForm(StyledFormMixin, PasswordResetForm):

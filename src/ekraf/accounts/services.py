@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -104,7 +105,10 @@ def sign_up(*, email: str, password: str, full_name: str, next_url: str = "") ->
 
         make_password(password)  # the same work as a real sign-up
         existing = User.objects.filter(email__iexact=email).first()
-        context = {"user": existing, "login": settings.BASE_URL + reverse("accounts:login")}
+        login = settings.BASE_URL + reverse("accounts:login")
+        if next_url:  # the owner signing in lands where the sign-up was going
+            login += "?" + urlencode({"next": next_url})
+        context = {"user": existing, "login": login}
         notify(
             kind="accounts.signup_existing",
             subject=_("Ada yang mendaftar dengan email Anda"),

@@ -68,7 +68,8 @@ def verify(request, token):
 
 
 def resend_verification(request):
-    form = ResendVerificationForm(request.POST or None)
+    next_url = next_of(request)
+    form = ResendVerificationForm(request.POST or None, initial={"next": next_url})
     if request.method == "POST" and form.is_valid():
         try:
             services.allow_email_link(request, "verify", form.cleaned_data["email"])
@@ -81,7 +82,7 @@ def resend_verification(request):
             email__iexact=form.cleaned_data["email"], email_verified_at__isnull=True, is_active=True
         ).first()
         if user is not None:
-            services.send_verification_email(user)
+            services.send_verification_email(user, next_url)
         # Same answer whether or not the address exists: no account enumeration.
         messages.info(
             request,
