@@ -35,6 +35,8 @@ class SignupForm(StyledForm):
             "Saya telah membaca kebijakan privasi dan setuju data saya diproses untuk layanan ini."
         ),
     )
+    # Where the person was going (a training's registration form); checked by the view.
+    next = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
     def clean_email(self):
         # Whether the address is taken is not said here (services.sign_up e-mails its owner).
@@ -98,6 +100,7 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
 
 class ResendVerificationForm(StyledForm):
     email = forms.EmailField(label=_("Email"))
+    next = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
 
 class StyledPasswordResetForm(StyledFormMixin, PasswordResetForm):

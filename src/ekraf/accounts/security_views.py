@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,15 +13,11 @@ from ekraf.core.errors import DomainError
 
 from . import permissions, selectors, sessions, two_factor
 from .forms import TwoFactorCodeForm
+from .redirects import next_of
 
 
 def _next(request, default="accounts:account"):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return next_of(request, default)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -65,14 +66,20 @@ def create_account(
     return user
 
 
-def verification_token(user: User) -> str:
-    return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
+def verification_token(user: User, next_url: str = "") -> str:
+    """Signed: the account, its address and where the person was going (`next`, a path the
+    sign-up page already checked; checked again when the link is opened)."""
+    data = {"u": user.pk, "e": user.email}
+    if next_url:
+        data["n"] = next_url[:500]
+    return signing.dumps(data, salt=VERIFY_SALT)
 
 
-def send_verification_email(user: User) -> None:
+def send_verification_email(user: User, next_url: str = "") -> None:
     """Queue the verification link in the outbox like every other message: the worker sends
     it, so a mail-server hiccup never fails the sign-up (the sweep retries it)."""
-    link = settings.BASE_URL + reverse("accounts:verify", args=[verification_token(user)])
+    token = verification_token(user, next_url)
+    link = settings.BASE_URL + reverse("accounts:verify", args=[token])
     context = {"user": user, "link": link}
     notify(
         kind="accounts.verify",
@@ -84,20 +91,24 @@ def send_verification_email(user: User) -> None:
 
 
 @transaction.atomic
-def sign_up(*, email: str, password: str, full_name: str) -> User | None:
+def sign_up(*, email: str, password: str, full_name: str, next_url: str = "") -> User | None:
     """A person's own sign-up: the account and its queued verification e-mail, together.
 
     The answer never tells whether the address is registered (no list of who has an account):
     for a taken address nothing is created, the owner is e-mailed a notice instead (with the
     way to sign in or reset), the password is hashed all the same so the time taken matches,
-    and None is returned — the page shows "check your e-mail" either way."""
+    and None is returned — the page shows "check your e-mail" either way. `next_url` (already
+    validated) rides in the verification link so the person lands where they were going."""
     email = normalise_email(email)
     if email_taken(email):
         from django.contrib.auth.hashers import make_password
 
         make_password(password)  # the same work as a real sign-up
         existing = User.objects.filter(email__iexact=email).first()
-        context = {"user": existing, "login": settings.BASE_URL + reverse("accounts:login")}
+        login = settings.BASE_URL + reverse("accounts:login")
+        if next_url:  # the owner signing in lands where the sign-up was going
+            login += "?" + urlencode({"next": next_url})
+        context = {"user": existing, "login": login}
         notify(
             kind="accounts.signup_existing",
             subject=_("Ada yang mendaftar dengan email Anda"),
@@ -110,7 +121,7 @@ def sign_up(*, email: str, password: str, full_name: str) -> User | None:
         user = create_account(email=email, password=password, full_name=full_name)
     except Conflict:  # lost a race with an identical sign-up: answer the same way
         return None
-    send_verification_email(user)
+    send_verification_email(user, next_url)
     return user
 
 
@@ -134,6 +145,7 @@ def verify_email(token: str) -> User:
     )
     if user.just_verified:
         user.refresh_from_db(fields=["email_verified_at"])
+    user.next_url = data.get("n") or ""  # still to be checked against this site by the caller
     return user
 
 

@@ -22,25 +22,28 @@ from .forms import (
     StyledPasswordResetForm,
 )
 from .models import User
+from .redirects import next_of, safe_next
 
 
 def signup(request):
     if request.user.is_authenticated:
-        return redirect("core:home")
-    form = SignupForm(request.POST or None)
+        return redirect(next_of(request, "core:home"))
+    next_url = next_of(request)
+    form = SignupForm(request.POST or None, initial={"next": next_url})
     if request.method == "POST" and form.is_valid():
         try:
             services.sign_up(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
                 full_name=form.cleaned_data["full_name"],
+                next_url=next_url,
             )
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
             request.session["signup_email"] = form.cleaned_data["email"]
             return redirect("accounts:signup_done")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
 def signup_done(request):
@@ -59,11 +62,14 @@ def verify(request, token):
     if not request.user.is_authenticated and user.is_active and user.just_verified:
         login(request, user, backend="ekraf.accounts.backends.UsernameOrEmailBackend")
     messages.success(request, _("Email Anda sudah terverifikasi. Selamat datang!"))
-    return redirect("accounts:account")
+    # Where the person was going when they signed up (a training's registration form); a
+    # later use of the link, not signed in, goes through the sign-in page to the same place.
+    return redirect(safe_next(request, user.next_url, "accounts:account"))
 
 
 def resend_verification(request):
-    form = ResendVerificationForm(request.POST or None)
+    next_url = next_of(request)
+    form = ResendVerificationForm(request.POST or None, initial={"next": next_url})
     if request.method == "POST" and form.is_valid():
         try:
             services.allow_email_link(request, "verify", form.cleaned_data["email"])
@@ -76,7 +82,7 @@ def resend_verification(request):
             email__iexact=form.cleaned_data["email"], email_verified_at__isnull=True, is_active=True
         ).first()
         if user is not None:
-            services.send_verification_email(user)
+            services.send_verification_email(user, next_url)
         # Same answer whether or not the address exists: no account enumeration.
         messages.info(
             request,
@@ -110,7 +116,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
-    redirect_authenticated_user = True
+    redirect_authenticated_user = True  # Django's LoginView checks `next` against this host
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

@@ -371,9 +371,19 @@ class RegistrationForm(StyledForm):
         )
     )
 
-    def __init__(self, *args, training, categories, **kwargs):
+    def __init__(self, *args, training, categories, offer_save_phone=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.training = training
+        if offer_save_phone:
+            # Placed right after the number it is about.
+            fields = list(self.fields.items())
+            at = [name for name, _f in fields].index("phone") + 1
+            save = forms.BooleanField(
+                label=_("Simpan nomor ini di profil saya"),
+                required=False,
+                help_text=_("Agar pendaftaran berikutnya terisi sendiri."),
+            )
+            self.fields = dict([*fields[:at], ("save_phone", save), *fields[at:]])
         self.categories = {str(c.pk): c for c in categories}
         self.fields["category"].choices = [
             (

@@ -217,7 +217,11 @@ def register(request, public_id):
     if initial.get("kelurahan") is not None:
         initial["kelurahan"] = str(initial["kelurahan"].pk)
     form = RegistrationForm(
-        request.POST or None, training=training, categories=categories, initial=initial
+        request.POST or None,
+        training=training,
+        categories=categories,
+        initial=initial,
+        offer_save_phone=services.may_offer_phone_for_profile(request.user),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -234,6 +238,13 @@ def register(request, public_id):
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _status_message(registration))
+            if form.cleaned_data.get("save_phone"):
+                if services.save_phone_to_profile(request.user, registration.phone):
+                    messages.info(request, _("Nomor WhatsApp disimpan di profil Anda."))
+                else:
+                    messages.warning(
+                        request, _("Nomor WhatsApp tidak disimpan: sudah dipakai akun lain.")
+                    )
             return redirect("trainings:ticket", registration.public_id)
     return render(
         request,

@@ -101,9 +101,11 @@ from .registration import (  # noqa: F401
     creator_profile_of,
     eligible_categories,
     is_resident,
+    may_offer_phone_for_profile,
     normalise_phone,
     register,
     registration_refusal,
+    save_phone_to_profile,
 )
 from .reminders import (  # noqa: F401
     send_reminders,

@@ -107,6 +107,34 @@ def applicant_defaults(user, *, viewer=None) -> dict:
     return data
 
 
+def may_offer_phone_for_profile(user) -> bool:
+    """The registration form offers "save this number in my profile": for a creator whose
+    profile has no phone yet (or who has no profile yet)."""
+    profile = creator_profile_of(user)
+    if profile is not None:
+        return not profile.phone
+    return permissions.is_creator(user)
+
+
+def save_phone_to_profile(user, phone: str) -> bool:
+    """The WhatsApp number given at registration becomes the profile's, if the profile has
+    none and no other profile uses it; True if saved. Never overwrites a number."""
+    from ekraf.creators import services as creators
+    from ekraf.creators.models import CreatorProfile
+
+    if not phone or not may_offer_phone_for_profile(user):
+        return False
+    if CreatorProfile.objects.filter(phone=phone).exclude(user=user).exists():
+        return False
+    profile = creators.ensure_profile(user)
+    try:
+        with transaction.atomic():
+            saved = CreatorProfile.objects.filter(pk=profile.pk, phone="").update(phone=phone)
+    except IntegrityError:  # another profile took the number meanwhile
+        return False
+    return bool(saved)
+
+
 def is_resident(kelurahan: Region | None) -> bool:
     """Lives in the city: the kelurahan's kecamatan belongs to the installation's city."""
     if kelurahan is None:
