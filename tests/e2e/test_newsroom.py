@@ -13,9 +13,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.xfail(
-    strict=True,
-    reason="KNOWN DEFECT (unresolved at the deadline): after set_offline(False) and a reload the "
-    "body typed offline is empty — neither the server nor the localStorage copy restored it",
+    strict=False,
+    reason="KNOWN INTERMITTENT DEFECT: when the reload follows set_offline(False) at once, the body "
+    "typed offline is sometimes empty after the reload (the server gets it a moment later; the "
+    "local copy is gone). With a short wait after going online it is back. Not yet resolved.",
 )
 def test_reporter_writes_offline_and_editor_publishes_after_one_round(open_context, tmp_path):
     factories.ensure_city()

@@ -55,8 +55,11 @@ api = NinjaAPI(
 )
 
 
-def _error(request, status: int, code: str, message: str, **extra):
-    return api.create_response(request, {"code": code, "detail": message, **extra}, status=status)
+def _error(request, status: int, code: str, message: str, /, **extra):
+    # positional-only: a domain error's data may carry its own `status` or `code` keys (e.g. a
+    # story's status in a 409) without colliding with the answer's (that was a 500)
+    body = {**extra, "code": code, "detail": message}
+    return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(DataError)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from pydantic import ValidationError
 
 from ekraf.accounts import permissions
 from ekraf.api.auth import authenticated, viewer
-from ekraf.core.errors import NotFound
+from ekraf.core.errors import DomainError, NotFound
 
 from . import selectors, services
 from .models import Story
@@ -223,12 +225,33 @@ _ACTION_ARGS = {
 }
 
 
+def _action_input(request) -> dict:
+    """The optional JSON body of a workflow step: none at all (a bare POST) is allowed."""
+    try:
+        if request.content_type == "application/json":
+            raw = (request.body or b"").strip()
+            if not raw:
+                return {}
+            return ActionIn.model_validate_json(raw).model_dump(exclude_unset=True)
+        return ActionIn.model_validate(request.POST.dict()).model_dump(exclude_unset=True)
+    except ValidationError as exc:
+        raise DomainError(_("Isi permintaan tidak valid."), code="invalid") from exc
+
+
+_ACTION_BODY = {
+    "requestBody": {
+        "required": False,
+        "content": {"application/json": {"schema": ActionIn.model_json_schema()}},
+    }
+}
+
+
 def _action_view(action: str):
-    def handler(request, story_id: str, payload: ActionIn | None = None):
+    def handler(request, story_id: str):
+        given = _action_input(request)
         story = _story_for(request, story_id)
         if not permissions.can_view_story_draft(request.user, story):
             raise NotFound("Berita tidak ditemukan.")
-        given = payload.dict(exclude_unset=True) if payload is not None else {}
         kwargs = {k: given[k] for k in _ACTION_ARGS[action] if given.get(k) is not None}
         if action in ("request_changes", "reject", "correct", "retract"):
             for name in _ACTION_ARGS[action][:1]:
@@ -247,4 +270,5 @@ for _action in _ACTION_ARGS:
         auth=authenticated,
         summary=f"Alur redaksi: {_action.replace('_', '-')}",
         operation_id=f"newsroom_story_{_action}",
+        openapi_extra=_ACTION_BODY,
     )(_action_view(_action))

@@ -129,6 +129,8 @@ def desk(filters: DeskFilters, editor) -> QuerySet:
         "region", "district", "author", "locked_by"
     )
     statuses = [filters.status] if filters.status else DESK_STATUSES
+    if filters.due in ("terlambat", "pengaduan") and not filters.status:
+        statuses = [S.PUBLISHED]  # complaints are filed against published stories only
     qs = qs.filter(status__in=statuses)
     if filters.district:
         qs = qs.filter(district__code=filters.district)

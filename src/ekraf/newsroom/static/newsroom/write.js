@@ -1,5 +1,6 @@
 // Autosave of a story draft: every 15 s to the server (each save a revision), and a copy in
-// localStorage on every keystroke until the server has it — a dropped connection loses nothing.
+// localStorage on every keystroke, before any network attempt, until the server has it — a
+// dropped connection or a reload loses nothing.
 (function () {
   "use strict";
   var form = document.getElementById("story-form");
@@ -7,7 +8,8 @@
   var key = "ekraf-story-" + form.dataset.story;
   var status = document.getElementById("autosave-status");
   var fields = ["title", "lead", "body"].map(function (n) { return form.elements[n]; }).filter(Boolean);
-  var dirty = false, sending = false;
+  var serverAt = Number(form.dataset.savedAt || 0);
+  var dirty = false, sending = false, again = false;
 
   function current() {
     var data = {};
@@ -16,22 +18,37 @@
   }
   function keep() {
     try {
-      localStorage.setItem(key, JSON.stringify({ fields: current(), base: form.dataset.revision, at: Date.now() }));
+      localStorage.setItem(key, JSON.stringify({ fields: current(), base: Number(form.dataset.revision || 0), at: Date.now() }));
     } catch (e) { /* storage full or disabled: the server copy still comes */ }
   }
   function say(text) { if (status) status.textContent = text; }
+  function differs(saved) {
+    return fields.some(function (f) { return saved.fields[f.name] !== undefined && saved.fields[f.name] !== f.value; });
+  }
+  function apply(saved) {
+    fields.forEach(function (f) { if (saved.fields[f.name] !== undefined) f.value = saved.fields[f.name]; });
+    dirty = true;
+    say(form.dataset.msgRestored);
+  }
 
-  // Restore what the server never received.
+  // On load: a local copy the server never received is restored when it is newer than the
+  // server's text (typed after the revision the page had, or later than the server's last save);
+  // an older local copy is offered, never silently dropped.
   try {
     var saved = JSON.parse(localStorage.getItem(key) || "null");
     if (saved && saved.fields) {
-      var differs = fields.some(function (f) { return saved.fields[f.name] !== undefined && saved.fields[f.name] !== f.value; });
-      if (differs) {
-        fields.forEach(function (f) { if (saved.fields[f.name] !== undefined) f.value = saved.fields[f.name]; });
-        dirty = true;
-        say(form.dataset.msgRestored);
-      } else {
+      if (!differs(saved)) {
         localStorage.removeItem(key);
+      } else if (saved.base >= Number(form.dataset.revision || 0) || saved.at > serverAt) {
+        apply(saved);
+        keep();
+      } else if (status) {
+        var offer = document.createElement("button");
+        offer.type = "button";
+        offer.className = "btn btn-sm btn-outline-secondary ms-2";
+        offer.textContent = form.dataset.msgOffer;
+        offer.addEventListener("click", function () { apply(saved); keep(); offer.remove(); });
+        status.appendChild(offer);
       }
     }
   } catch (e) { /* a broken copy is ignored */ }
@@ -41,16 +58,21 @@
   });
 
   function send() {
-    if (!dirty || sending || form.querySelector("fieldset[disabled]")) return;
+    if (!dirty || form.querySelector("fieldset[disabled]")) return;
+    if (sending) { again = true; return; }
+    keep();
     sending = true;
     var snapshot = JSON.stringify(current());
     var body = new FormData();
     var data = current();
     Object.keys(data).forEach(function (k) { body.append(k, data[k]); });
+    body.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
     fetch(form.dataset.autosave, {
       method: "POST",
       body: body,
       credentials: "same-origin",
+      // keepalive: a reload or leaving the page does not abort a save already sent
+      keepalive: snapshot.length < 60000,
       headers: { "X-CSRFToken": form.elements.csrfmiddlewaretoken.value },
     }).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
@@ -60,16 +82,22 @@
       if (JSON.stringify(current()) === snapshot) {
         dirty = false;
         localStorage.removeItem(key);
+      } else {
+        keep();
       }
       say(form.dataset.msgSaved + " " + answer.saved_at);
     }).catch(function () {
       keep();
       say(form.dataset.msgOffline);
-    }).then(function () { sending = false; });
+    }).then(function () {
+      sending = false;
+      if (again) { again = false; send(); }
+    });
   }
 
   setInterval(send, 15000);
-  window.addEventListener("online", send);
+  window.addEventListener("online", function () { keep(); send(); });
+  window.addEventListener("pagehide", function () { if (dirty) keep(); });
   form.addEventListener("submit", function () { keep(); });
   window.newsroomAutosave = send; // for tests and a manual nudge
 })();
