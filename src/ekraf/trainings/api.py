@@ -20,6 +20,7 @@ from pydantic import field_validator
 from ekraf.accounts import permissions
 from ekraf.accounts import services as account_services
 from ekraf.api.auth import authenticated
+from ekraf.api.errors import ErrorOut
 from ekraf.core.errors import DomainError, NotFound
 from ekraf.core.models import Agency, Region, Space
 
@@ -226,11 +227,6 @@ class ScoresOut(Schema):
     post_test_score: Decimal | None
     completed: bool | None
     completion_reason: str
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
