@@ -7,10 +7,10 @@ status-code check found 401, 404 and 422 answered but not documented), `document
 the statuses below to each operation that does not already declare them, with this schema.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, WithJsonSchema
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 WRITES = ("post", "put", "patch", "delete")
@@ -62,3 +62,12 @@ def document_errors(openapi: dict) -> dict:
                         "content": {"application/json": {"schema": ref}},
                     }
     return openapi
+
+
+def choice(choices):
+    """A field typed by a model's TextChoices, documented inline (its values), not as a shared
+    component: ninja names components by class name, so `Status` of bookings and `Status` of
+    requests were one component and a valid "open" answer failed its own schema."""
+    return Annotated[
+        choices, WithJsonSchema({"type": "string", "enum": [str(v) for v in choices.values]})
+    ]
