@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from ekraf.api.errors import document_errors
 from ekraf.core.errors import DomainError
 
 
@@ -41,7 +42,13 @@ class JsonParser(Parser):
         return data
 
 
-api = NinjaAPI(
+class EkrafAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        # Every operation documents the error statuses the handlers below can answer.
+        return document_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = EkrafAPI(
     title="Ekraf API",
     version="1",
     description=(

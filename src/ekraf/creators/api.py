@@ -8,6 +8,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from ekraf.accounts import permissions
 from ekraf.api.auth import authenticated
+from ekraf.api.errors import ErrorOut
 from ekraf.core.errors import NotFound
 
 from . import imports, selectors, services
@@ -121,12 +122,6 @@ class CreatorDetailOut(CreatorOut):
     @staticmethod
     def resolve_consents(obj):
         return _active(obj)
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
-    errors: dict[str, list[str]] | None = None
 
 
 @router.get(

@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 
 from ekraf.accounts import permissions
 from ekraf.api.auth import authenticated, viewer
+from ekraf.api.errors import ErrorOut
 from ekraf.core.errors import DomainError, NotFound
 from ekraf.core.models import Region, Subsector
 from ekraf.creators.models import CreatorProfile
@@ -24,11 +25,6 @@ from . import matching, selectors, services
 from .models import Engagement, Programme, State
 
 router = Router(tags=["Program perangkat daerah"])
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

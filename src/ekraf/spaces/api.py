@@ -20,17 +20,13 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from ekraf.accounts import permissions
 from ekraf.api.auth import authenticated, viewer
+from ekraf.api.errors import ErrorOut
 from ekraf.core.errors import DomainError, NotFound
 
 from . import selectors, services
 from .models import Booking, Room, UseClass
 
 router = Router(tags=["Ruang MCC"])
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
 
 
 class ClashOut(Schema):

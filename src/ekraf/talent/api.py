@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 
 from ekraf.accounts import permissions
 from ekraf.api.auth import authenticated
+from ekraf.api.errors import choice
 from ekraf.core.errors import NotFound
 from ekraf.core.models import Agency, Region
 from ekraf.creators.api import CreatorOut, ErrorOut, Pages
@@ -27,17 +28,17 @@ from .models import SpeakerBooking, SpeakerRequest
 router = Router(tags=["Talenta"])
 
 
-class ClashOut(Schema):
+class SpeakerClashOut(Schema):
     id: str
     starts_at: datetime
     ends_at: datetime
 
 
-class ConflictOut(ErrorOut):
-    clash: ClashOut | None = None
+class SpeakerConflictOut(ErrorOut):
+    clash: SpeakerClashOut | None = None
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: SpeakerConflictOut}
 
 
 class AssessedOut(Schema):
@@ -117,7 +118,7 @@ class SpeakerBookingOut(Schema):
     creator_name: str
     starts_at: datetime
     ends_at: datetime
-    status: SpeakerBooking.Status
+    status: choice(SpeakerBooking.Status)
     decline_reason: str
     rating: int | None
     rating_comment: str
@@ -155,7 +156,7 @@ class SpeakerRequestOut(Schema):
     honorarium: int | None
     travel: str
     speakers_needed: int
-    status: SpeakerRequest.Status
+    status: choice(SpeakerRequest.Status)
 
     @staticmethod
     def resolve_id(obj):

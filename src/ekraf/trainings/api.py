@@ -20,6 +20,7 @@ from pydantic import field_validator
 from ekraf.accounts import permissions
 from ekraf.accounts import services as account_services
 from ekraf.api.auth import authenticated
+from ekraf.api.errors import ErrorOut, choice
 from ekraf.core.errors import DomainError, NotFound
 from ekraf.core.models import Agency, Region, Space
 
@@ -69,7 +70,7 @@ class SessionIn(In):
 class CategoryIn(In):
     name: str = Field(..., min_length=1, max_length=60)
     seats: int = Field(..., ge=1, le=100000)
-    audience: QuotaCategory.Audience = QuotaCategory.Audience.ANYONE
+    audience: choice(QuotaCategory.Audience) = QuotaCategory.Audience.ANYONE
     residents_only: bool = False
     min_age: int | None = Field(None, ge=0, le=120)
     max_age: int | None = Field(None, ge=0, le=120)
@@ -178,7 +179,7 @@ class RegistrationIn(In):
     birth_year: int | None = Field(None, ge=1900, le=2100)
     kelurahan: str | None = Field(None, description="Kode Kemendagri kelurahan tempat tinggal")
     origin: str | None = Field(None, max_length=150)
-    audience: Registration.Audience | None = None
+    audience: choice(Registration.Audience) | None = None
     motivation: str | None = Field(None, max_length=2000)
 
 
@@ -195,7 +196,7 @@ class RegistrationOut(Schema):
     created_at: datetime
 
 
-class CancelIn(In):
+class TrainingCancelIn(In):
     reason: str = Field("", max_length=200)
 
 
@@ -226,11 +227,6 @@ class ScoresOut(Schema):
     post_test_score: Decimal | None
     completed: bool | None
     completion_reason: str
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -502,7 +498,7 @@ def register(request, training_id: str, payload: RegistrationIn):
     auth=authenticated,
     summary="Batalkan pendaftaran (peserta sampai batas waktu, atau penyelenggara)",
 )
-def cancel_registration(request, registration_id: str, payload: CancelIn):
+def cancel_registration(request, registration_id: str, payload: TrainingCancelIn):
     registration = selectors.registration_for(request.auth, registration_id)
     registration = services.cancel_registration(request.auth, registration, reason=payload.reason)
     return _registration_out(registration)
