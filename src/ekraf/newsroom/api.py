@@ -15,17 +15,13 @@ from pydantic import ValidationError
 
 from ekraf.accounts import permissions
 from ekraf.api.auth import authenticated, viewer
+from ekraf.api.errors import ErrorOut
 from ekraf.core.errors import DomainError, NotFound
 
 from . import selectors, services
 from .models import Story
 
 router = Router(tags=["Berita pewarta warga"])
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
