@@ -16,6 +16,15 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+def _users(n=1):
+    """Users for the tests, then an empty trail: making a user with a role is itself audited
+    (the role grant), and these tests number their own three entries from 1."""
+    made = [factories.user() for _ in range(n)]
+    AuditEvent.objects.all().delete()
+    AuditChainHead.objects.all().delete()
+    return made
+
+
 def _three(actor):
     return [
         audit(actor, "test.one", actor, detail={"n": 1}),
@@ -32,7 +41,7 @@ def _verify_fails() -> str:
 
 
 def test_audit_entries_are_chained_and_verify(capsys):
-    actor = factories.user()
+    (actor,) = _users()
     events = _three(actor)
     assert [e.seq for e in events] == [1, 2, 3]
     assert events[0].prev_hash == "" and events[1].prev_hash == events[0].hash
@@ -43,7 +52,7 @@ def test_audit_entries_are_chained_and_verify(capsys):
 
 
 def test_audit_verify_detects_an_altered_entry():
-    actor = factories.user()
+    (actor,) = _users()
     events = _three(actor)
     AuditEvent.objects.filter(pk=events[1].pk).update(detail={"n": 999})
     message = _verify_fails()
@@ -51,33 +60,33 @@ def test_audit_verify_detects_an_altered_entry():
 
 
 def test_audit_verify_detects_an_altered_actor_or_time():
-    actor, other = factories.user(), factories.user()
+    actor, other = _users(2)
     events = _three(actor)
     AuditEvent.objects.filter(pk=events[0].pk).update(actor_ref=str(other.pk))
     assert "entry #1" in _verify_fails()
 
 
 def test_audit_verify_detects_a_deleted_entry():
-    events = _three(factories.user())
+    events = _three(_users()[0])
     AuditEvent.objects.filter(pk=events[1].pk).delete()
     message = _verify_fails()
     assert "entry #2 is missing" in message and f"id {events[2].pk}" in message
 
 
 def test_audit_verify_detects_deleted_newest_entries():
-    events = _three(factories.user())
+    events = _three(_users()[0])
     AuditEvent.objects.filter(pk=events[2].pk).delete()
     assert "newest entries deleted" in _verify_fails()
 
 
 def test_audit_verify_detects_an_entry_written_around_audit():
-    _three(factories.user())
+    _three(_users()[0])
     sneaked = AuditEvent.objects.create(action="test.sneaked")
     assert f"id {sneaked.pk}" in _verify_fails()
 
 
 def test_deleting_the_actor_account_keeps_the_chain_intact():
-    actor = factories.user()
+    (actor,) = _users()
     _three(actor)
     actor.delete()  # the foreign key is nulled; the hashed actor_ref stays
     assert auditchain.verify().ok
