@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from ekraf.core import notifications
@@ -44,6 +45,13 @@ def test_dedupe_key_queues_a_notice_once(creator_user):
     assert OutboxMessage.objects.count() == 1
 
 
+def _backoff_over():
+    """A failed message waits before its next attempt (the outbox backs off); end the wait."""
+    OutboxMessage.objects.filter(next_attempt_at__isnull=False).update(
+        next_attempt_at=timezone.now()
+    )
+
+
 def test_failure_is_recorded_and_the_sweep_retries(creator_user, settings, monkeypatch):
     message = notifications.notify(kind="t", subject="s", body="b", user=creator_user)
 
@@ -56,6 +64,7 @@ def test_failure_is_recorded_and_the_sweep_retries(creator_user, settings, monke
     assert message.status == OutboxMessage.Status.PENDING
     assert "smtp down" in message.error
     monkeypatch.undo()
+    _backoff_over()
     assert notifications.send_pending() == 1
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT
@@ -134,5 +143,6 @@ def test_a_failure_in_a_batch_is_recorded_on_its_message_and_the_rest_go(monkeyp
     failed = OutboxMessage.objects.get(to_email=users[1].email)
     assert (failed.status, failed.attempts) == ("pending", 1) and "smtp putus" in failed.error
     monkeypatch.undo()
+    _backoff_over()
     assert notifications.send_pending() == 1  # the sweep retries only that one
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)

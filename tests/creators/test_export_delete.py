@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 from django.urls import reverse
 
 from ekraf.accounts import personal_data
@@ -136,7 +137,12 @@ def test_delete_account_anonymises_and_keeps_what_others_rely_on(
     # Kept: the rows (so registrations and certificates still point somewhere), anonymised.
     assert CreatorProfile.objects.filter(pk=profile.pk).exists()
     assert user.email.endswith("@invalid.example") and not user.is_active
-    assert authenticate(username=old_email, password=factories.PASSWORD) is None
+    assert (
+        authenticate(
+            RequestFactory().post("/masuk/"), username=old_email, password=factories.PASSWORD
+        )
+        is None
+    )
     assert client.get(reverse("creators:my_profile")).status_code == 302  # logged out
     assert AuditEvent.objects.filter(action="accounts.deleted", target_id=str(user.pk)).exists()
     # The phone and NIK are free again for a new account.
