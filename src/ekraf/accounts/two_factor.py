@@ -156,9 +156,16 @@ class TwoFactorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    # Public pages that render without the request's session (the verification pages every QR
+    # scan opens): holding a half-signed-in person there protects nothing, and reading the
+    # session for it would cost every scan a query.
+    LEAN_PUBLIC = ("/verifikasi/", "/v/", "/V/")
+
     def __call__(self, request):
+        if request.path.startswith(self.LEAN_PUBLIC) or self._exempt(request.path):
+            return self.get_response(request)
         state = owed(request)
-        if state and request.user.is_authenticated and not self._exempt(request.path):
+        if state and request.user.is_authenticated:
             target = "accounts:two_factor_verify" if state == PENDING else "accounts:two_factor"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
