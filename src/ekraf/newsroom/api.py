@@ -165,7 +165,7 @@ def list_stories(request, filters: Query[StoryFilters]):
     if filters.kelurahan:
         qs = qs.filter(region__code=filters.kelurahan)
     if filters.tag:
-        qs = qs.filter(tags__contains=[filters.tag])
+        qs = selectors.with_tag(qs, filters.tag)
     limit = max(1, min(filters.limit, 100))
     offset = max(0, filters.offset)
     return [_out(s) for s in qs[offset : offset + limit]]

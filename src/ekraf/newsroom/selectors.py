@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
@@ -162,3 +164,12 @@ def decided_complaints() -> QuerySet:
         .select_related("story", "decided_by")
         .order_by("-decided_at")
     )
+
+
+def with_tag(qs: QuerySet, tag: str) -> QuerySet:
+    """Stories carrying a topic tag. PostgreSQL answers JSON containment (`tags @> ["umkm"]`);
+    SQLite has no such lookup, so there the stored JSON text is searched for the quoted tag
+    (tags are slugs from `Topic`, so a quoted match is the whole tag)."""
+    if connection.vendor == "postgresql":
+        return qs.filter(tags__contains=[tag])
+    return qs.filter(tags__icontains=json.dumps(tag))

@@ -159,7 +159,7 @@ def by_tag(request, tag: str):
     part = _list_part(
         request,
         f"tag:{tag}",
-        selectors.published().filter(tags__contains=[tag]),
+        selectors.with_tag(selectors.published(), tag),
         _("Topik: %(tag)s") % {"tag": label},
     )
     return _portal_response(request, part, label)
