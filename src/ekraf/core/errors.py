@@ -37,3 +37,23 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+def domain_pages(view):
+    """For page views: a service's NotFound becomes the 404 page, NotAllowed the 403 page
+    (the API turns the same errors into its JSON answers)."""
+    import functools
+
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+
+    return wrapper

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from ekraf.accounts import permissions
 from ekraf.accounts.models import User
-from ekraf.core.errors import DomainError, NotAllowed, NotFound
+from ekraf.core.errors import DomainError, domain_pages
 from ekraf.core.notifications import wa_link
 from ekraf.core.selectors import current_city
 from ekraf.core.uploads import serve
@@ -42,19 +42,6 @@ from .models import Complaint, Story, StoryPhoto, StoryRevision, Topic
 from .services.common import lock_holder
 
 S = Story.Status
-
-
-def domain_pages(view):
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
 
 
 def writer_page(view):

@@ -16,26 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ekraf.accounts import permissions
-from ekraf.core.errors import DomainError, NotAllowed, NotFound
+from ekraf.core.errors import DomainError, NotAllowed, NotFound, domain_pages
 from ekraf.core.models import Agency
 from ekraf.creators.models import CreatorProfile
 
 from . import matching, selectors, services
 from .forms import ApplyForm, DeliverableForm, NoteForm, ProgrammeForm
 from .models import Programme, State
-
-
-def domain_pages(view):
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
 
 
 def staff_page(view):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ekraf.accounts import permissions
-from ekraf.core.errors import DomainError, NotAllowed, NotFound
+from ekraf.core.errors import DomainError, NotFound, domain_pages
 from ekraf.core.models import Space
 from ekraf.core.selectors import current_city
 from ekraf.core.uploads import serve
@@ -43,21 +43,6 @@ from .forms import (
     aware,
 )
 from .models import Blackout, Booking, PriceRule, RoomPhoto, UseClass
-
-
-def domain_pages(view):
-    """NotFound → 404 page, NotAllowed → 403 page."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
 
 
 def manager_page(view):

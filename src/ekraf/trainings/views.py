@@ -29,7 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ekraf.accounts import permissions
-from ekraf.core.errors import DomainError, NotAllowed, NotFound
+from ekraf.core.errors import DomainError, NotAllowed, NotFound, domain_pages
 from ekraf.core.models import Space
 from ekraf.core.selectors import current_city
 
@@ -54,21 +54,6 @@ from .imports import LIMITS, ImportFileError, read_upload
 from .models import Attendance, Registration, Training
 
 Status = Registration.Status
-
-
-def domain_pages(view):
-    """NotFound → 404 page, NotAllowed → 403 page, for views that only read."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
 
 
 def organiser_page(view):
