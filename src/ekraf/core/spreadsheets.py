@@ -167,6 +167,9 @@ def _xlsx_rows(fh, limits: Limits, field: str) -> Iterator[tuple[int, list]]:
         workbook.close()
 
 
+_CSV_FIELD_LIMIT = 131072  # the csv module's default: no real cell is longer
+
+
 def _csv_rows(fh, limits: Limits, field: str) -> Iterator[tuple[int, list]]:
     raw = getattr(fh, "file", fh)  # the Python file under Django's File wrapper
     head = raw.read(65536)
@@ -184,6 +187,11 @@ def _csv_rows(fh, limits: Limits, field: str) -> Iterator[tuple[int, list]]:
     start = 1
     try:
         for row in reader:
+            if any(len(c) > _CSV_FIELD_LIMIT for c in row):
+                # An unclosed quote swallows the rest of the file into one cell. The csv
+                # module's own limit is process-wide and a library (frictionless) raises it
+                # on import, so the check is ours.
+                raise csv.Error("field larger than field limit")
             yield start, [_cell(c, limits) for c in row[: limits.max_columns]]
             start = reader.line_num + 1  # a cell may span lines: report where the row starts
     except csv.Error as exc:
