@@ -230,8 +230,10 @@ def test_round_trip_on_sqlite_restores_every_row_and_file(source, tmp_path):
         target,
         "import django; django.setup()\n"
         "from django.contrib.auth import authenticate\n"
+        "from django.test import RequestFactory\n"
         "from ekraf.accounts.models import User\n"
-        "print(authenticate(username='uji-ü', password='Sandi-Uji-2024!') is not None)\n"
+        "print(authenticate(RequestFactory().post('/masuk/'), username='uji-ü',"
+        " password='Sandi-Uji-2024!') is not None)\n"
         "print(User.objects.create_user(username='baru', password='x').pk"
         " > max(User.objects.exclude(username='baru').values_list('pk', flat=True)) + 1)\n",
     )

@@ -66,8 +66,10 @@ MANIFEST = "manifest.json"
 CHUNK = 2000
 SPOOL_BYTES = 16 * 1024 * 1024
 COPY_BYTES = 1024 * 1024
-# Rows that `migrate` creates by itself; a database holding only these counts as empty.
-AUTO_ROWS = {"contenttypes.contenttype", "auth.permission"}
+# Rows that `migrate` creates by itself; a database holding only these counts as empty, and
+# restore replaces them with the archive's (the audit chain's head row included: the archive's
+# head is the one its audit rows hash up to).
+AUTO_ROWS = {"contenttypes.contenttype", "auth.permission", "core.auditchainhead"}
 AUTO_FIELD_TYPES = {"AutoField", "BigAutoField", "SmallAutoField"}
 # Live credentials and sign-in bookkeeping, never in an archive: a session row is a signed-in
 # browser (one opened /admin/ as the administrator from a restored copy), the sign-in lockout's
@@ -750,8 +752,11 @@ def _restore_database(path, manifest, connection, executor, targets, out, result
         with connection.cursor() as cursor:
             # The rows `migrate` made itself give way to the backup's, ids and all, so every
             # reference to a content type or permission stays what it was.
-            for label in ("auth.permission", "contenttypes.contenttype"):
-                table = state_apps.get_model(label)._meta.db_table
+            for label in ("core.auditchainhead", "auth.permission", "contenttypes.contenttype"):
+                try:
+                    table = state_apps.get_model(label)._meta.db_table
+                except LookupError:  # restored at a migration before the table existed
+                    continue
                 cursor.execute(f"DELETE FROM {qn(table)}")  # noqa: S608
         with _open_archive(path) as tar:
             for member in tar:
