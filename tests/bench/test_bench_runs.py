@@ -56,8 +56,22 @@ def test_the_benchmark_runs_and_reports_every_scenario(tmp_path):
     dashboard = report["dashboard"]
     assert dashboard["page"]["statuses"] == {"200": dashboard["page"]["requests"]}
     assert dashboard["raw_sql_ms"] > 0 and dashboard["ratio"] > 0
+    # No scenario measured error pages: every status any scenario saw is a success.
+    for where, statuses in _statuses(report):
+        assert all(code.startswith("2") for code in statuses), (where, statuses)
+    for scenario in ("spaces", "talent", "programs", "newsroom"):
+        assert scenario in report, scenario
     # Every scenario has a line in the table (or says why it did not run).
     table = result.stdout
     for label in ("verification", "certificate day", "directory search", "web worker peak RSS"):
         assert label in table
     assert "rush" in table and "dashboard" in table
+
+
+def _statuses(report, where=""):
+    """(where, statuses) for every "statuses" a scenario reported, however deep."""
+    for key, value in report.items():
+        if key == "statuses" and isinstance(value, dict):
+            yield where, value
+        elif isinstance(value, dict):
+            yield from _statuses(value, f"{where}.{key}")

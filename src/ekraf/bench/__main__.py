@@ -111,7 +111,8 @@ def session_cookie(user) -> str:
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The backend that holds users: the first is axes's lockout, which only guards sign-ins.
+    store[BACKEND_SESSION_KEY] = "ekraf.accounts.backends.UsernameOrEmailBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
