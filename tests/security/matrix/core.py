@@ -1,4 +1,4 @@
-"""Rows of the permission matrix: core (home, privacy, health, public media, language) and the
+"""Rows of the permission matrix: core (home, privacy, health, sitemap, public media, language) and the
 API's own pages. Format: tests/security/README.md."""
 
 from ekraf.core.models import City
@@ -12,6 +12,7 @@ route                                                anon      creator   org_a  
 core:home                                            ok        ok        ok        ok        ok        ok        ok        ok        ok
 core:privacy                                         ok        ok        ok        ok        ok        ok        ok        ok        ok
 core:healthz                                         ok        ok        ok        ok        ok        ok        ok        ok        ok
+core:sitemap                                         ok        ok        ok        ok        ok        ok        ok        ok        ok
 api:openapi-json                                     ok        ok        ok        ok        ok        ok        ok        ok        ok
 api:openapi-view                                     ok        ok        ok        ok        ok        ok        ok        ok        ok
 set_language                                         redirect  redirect  redirect  redirect  redirect  redirect  redirect  redirect  redirect
