@@ -21,7 +21,8 @@ def new_calendar(name: str, product: str) -> icalendar.Calendar:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    # An X- property is not known to be text, so icalendar would not escape it: say so.
+    cal.add("x-wr-calname", icalendar.vText(name))
     return cal
 
 
