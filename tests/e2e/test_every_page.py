@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Not our templates: Swagger UI ships with django-ninja and Django's admin with Django.
 NOT_OURS = ("/api/", "/admin/")
-FILES = (".pdf", ".xlsx", ".csv", ".ics", ".svg", ".png", ".json", ".jwt")
+FILES = (".pdf", ".xlsx", ".csv", ".ics", ".svg", ".png", ".json", ".jwt", ".atom", ".xml")
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def small_city(settings, tmp_path):
 
 def same_site_links(page) -> list[str]:
     """Paths (with query) of the page's links to this site, in page order, less what is not ours
-    and files (PDF, spreadsheets, calendars, images, JSON)."""
+    and files (PDF, spreadsheets, calendars, images, JSON, feeds)."""
     here = urlsplit(page.url).netloc
     paths = []
     for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
