@@ -51,6 +51,8 @@ def test_journey_8_programme_to_approved_content(open_context, device):
     agency_page.get_by_role("button", name="Simpan").click()
     agency_page.get_by_text("Program tersimpan sebagai draf.").wait_for()
     agency_page.get_by_role("button", name="Ubah status: Terbuka").click()
+    agency_page.get_by_text("Status program diperbarui.").wait_for()
+    agency_page.wait_for_load_state("load")  # axe checks each page on its load event
     agency_page.get_by_role("link", name="Rekomendasi").click()
     card = agency_page.get_by_test_id("candidate").filter(has_text="Ayu Lestari")
     card.get_by_text("Subsektor sesuai program: +25").wait_for()
