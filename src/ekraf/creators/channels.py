@@ -93,7 +93,8 @@ RULES: dict[str, Rule] = {
 _url_validator = URLValidator(schemes=["http", "https"])
 
 
-def _platform_label(platform: str) -> str:
+def platform_label(platform: str) -> str:
+    """The platform's name as people know it ("Instagram"); programmes use it for content links."""
     return str(P(platform).label)
 
 
@@ -102,7 +103,7 @@ def _looks_like_url(platform: str, value: str) -> bool:
     if "://" in value or "/" in value or "?" in value:
         return True
     _parts, host, _segments = _split(value)
-    return _host_matches(host, RULES[platform].hosts)
+    return host_matches(host, RULES[platform].hosts)
 
 
 def _split(value: str):
@@ -117,7 +118,9 @@ def _split(value: str):
     return parts, host, segments
 
 
-def _host_matches(host: str, hosts: tuple[str, ...]) -> bool:
+def host_matches(host: str, hosts: tuple[str, ...]) -> bool:
+    """Whether a link's host is the platform's (a subdomain counts): the one rule for channels
+    and for programme content links."""
     return any(host == h or host.endswith("." + h) for h in hosts)
 
 
@@ -129,7 +132,7 @@ def _check_handle(platform: str, handle: str) -> str:
     if rule.handle is None or not rule.handle.match(handle):
         raise ChannelError(
             _("Nama akun %(platform)s tidak sah. Contoh: %(example)s")
-            % {"platform": _platform_label(platform), "example": rule.example}
+            % {"platform": platform_label(platform), "example": rule.example}
         )
     return handle
 
@@ -171,9 +174,9 @@ def _free_url(platform: str, value: str) -> NormalisedChannel:
 
 def _from_url(platform: str, value: str) -> NormalisedChannel:
     rule = RULES[platform]
-    label = _platform_label(platform)
+    label = platform_label(platform)
     parts, host, segments = _split(value)
-    if not _host_matches(host, rule.hosts):
+    if not host_matches(host, rule.hosts):
         raise ChannelError(
             _("Tautan ini bukan tautan %(platform)s. Contoh: %(example)s")
             % {"platform": label, "example": rule.example}

@@ -368,9 +368,9 @@ def normalise_content_url(platform: str, value: str) -> str:
     rule = channels.RULES.get(platform)
     if rule is None:
         raise DomainError(_("Platform tidak dikenal."), field="platform")
-    if rule.hosts and not channels._host_matches(host, rule.hosts):
+    if rule.hosts and not channels.host_matches(host, rule.hosts):
         raise DomainError(
-            _("Tautan ini bukan tautan %(p)s.") % {"p": channels._platform_label(platform)},
+            _("Tautan ini bukan tautan %(p)s.") % {"p": channels.platform_label(platform)},
             field="url",
         )
     if not parts.path.strip("/"):
