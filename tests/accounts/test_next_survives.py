@@ -193,3 +193,14 @@ def test_the_notice_to_a_taken_addresss_owner_signs_in_to_next(client, training,
     signup(client, register, email=creator_user.email)
     notifications.send_pending()
     assert f"/masuk/?next={quote(register, safe='')}" in mail.outbox[-1].body
+
+
+def test_the_headers_sign_in_and_sign_up_keep_the_page_the_person_was_on(client, training):
+    """ "Daftar" in the blue bar, not only the training page's own link, brings the person back
+    to the page they left; on the account pages themselves the links carry no `next` (a loop)."""
+    detail = reverse("trainings:detail", args=[training.public_id])
+    body = client.get(detail).content.decode()
+    assert f"{reverse('accounts:signup')}?next={quote(detail)}" in body
+    assert f"{reverse('accounts:login')}?next={quote(detail)}" in body
+    own = client.get(reverse("accounts:signup")).content.decode()
+    assert f'href="{reverse("accounts:signup")}?next=' not in own
