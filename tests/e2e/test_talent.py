@@ -111,7 +111,7 @@ def test_journey_7_assessed_participants_who_consent_appear_in_the_directory(ope
     phone.get_by_role("checkbox", name="direktori talenta").check()
     phone.get_by_role("button", name="Simpan pilihan").click()
     phone.get_by_text("Pilihan berbagi data sudah disimpan.").wait_for()
-    phone.goto("/talenta/saya/")
+    phone.get_by_role("heading", name="Talenta saya").wait_for()  # back where she came from
     phone.get_by_text("Anda tampil di direktori talenta perangkat daerah.").wait_for()
 
     # Now she is found, filtered by the pathway she was assessed in.
