@@ -125,3 +125,22 @@ def test_public_profile_query_count_is_constant(client, city):
         return len(ctx)
 
     assert count(few) == count(many)
+
+
+def test_saving_the_sharing_choice_returns_to_the_page_that_linked_here(client, city):
+    """Talenta saya links here to change the directory consent: saving goes back there (a
+    `next` of this site only), otherwise to Profil saya."""
+    profile = cf.creator("Ayu")
+    client.force_login(profile.user)
+    url = reverse("creators:sharing")
+    back = reverse("talent:my_speaking")
+    page = client.get(reverse("talent:my_speaking"))
+    assert f'href="{url}?next={back}"' in page.text
+    form = client.get(f"{url}?next={back}")
+    assert f'name="next" value="{back}"' in form.text
+    response = client.post(url, {"talent_directory": "on", "next": back})
+    assert response.status_code == 302 and response.url == back
+    assert cf.active_consent(profile, Consent.Purpose.TALENT_DIRECTORY)
+    response = client.post(url, {"talent_directory": "on", "next": "https://jahat.example/"})
+    assert response.url == reverse("creators:my_profile")
+    assert client.post(url, {}).url == reverse("creators:my_profile")

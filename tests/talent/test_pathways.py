@@ -66,3 +66,17 @@ def test_creator_sees_assessed_beside_declared(client, klass, organiser):
     client.force_login(people[0].user)
     page = client.get(reverse("talent:my_speaking"))
     assert "✔ Narasumber" in page.text and "Konten kreator" in page.text
+
+
+def test_creators_find_talenta_saya_in_the_menu(client, creator_user, organiser):
+    """Journey 7: an assessed creator reaches the page from the menu (it was linked nowhere),
+    even before ever opening their profile; staff do not see the entry."""
+    client.force_login(creator_user)
+    home = client.get("/")
+    assert reverse("talent:my_speaking") in {item["url"] for item in home.context["nav_main"]}
+    page = client.get(reverse("talent:my_speaking"))
+    assert page.status_code == 200 and "Anda tidak tampil di direktori talenta." in page.text
+    client.force_login(organiser)
+    staff_home = client.get("/")
+    assert reverse("talent:my_speaking") not in {i["url"] for i in staff_home.context["nav_main"]}
+    assert client.get(reverse("talent:my_speaking")).status_code == 404

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ekraf.accounts import permissions
+from ekraf.accounts.redirects import next_of
 from ekraf.core import uploads
 from ekraf.core.errors import DomainError, NotAllowed, NotFound
 from ekraf.core.models import Agency
@@ -126,7 +127,8 @@ def sharing(request):
         if form.is_valid():
             services.set_sharing(request.user, profile, form.to_choice())
             messages.success(request, _("Pilihan berbagi data sudah disimpan."))
-            return redirect("creators:my_profile")
+            # Back where the person came from (Talenta saya links here), on this site only.
+            return redirect(next_of(request, "creators:my_profile"))
     else:
         form = forms.SharingForm(
             initial={

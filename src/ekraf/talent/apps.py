@@ -62,5 +62,9 @@ class TalentConfig(AppConfig):
                 36,
             )
         )
+        # The creator's own page: assessed pathways and invitations to speak (journeys 7, 9).
+        nav.register(
+            nav.NavItem(_("Talenta saya"), "talent:my_speaking", permissions.is_creator, "main", 51)
+        )
         periodic.register("talent.directory_catch_up", search.catch_up)
         periodic.register("talent.speaker_reminders", services.send_speaker_reminders)

@@ -259,8 +259,13 @@ def _speaker_action(request, speaker_request):
 def my_speaking(request):
     """The creator's own talent page: assessed pathways beside declared ones, and invitations
     to speak, each answered here."""
-    profile = CreatorProfile.objects.filter(user=request.user, deleted_at__isnull=True).first()
-    if profile is None:
+    profile = CreatorProfile.objects.filter(user=request.user).first()
+    if profile is None and permissions.is_creator(request.user):
+        # A creator who never opened their profile still has this page (it is in the menu).
+        from ekraf.creators.services import ensure_profile
+
+        profile = ensure_profile(request.user)
+    if profile is None or profile.deleted_at is not None:
         raise Http404
     if request.method == "POST":
         action, _sep, target = (request.POST.get("action") or "").partition(":")
