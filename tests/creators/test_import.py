@@ -5,11 +5,14 @@ import zipfile
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError
 from django.urls import reverse
 
 from ekraf.accounts import permissions
 from ekraf.accounts.models import User
+from ekraf.core.errors import DomainError
 from ekraf.creators import imports
+from ekraf.creators.imports import batches
 from ekraf.creators.models import CreatorProfile, ImportBatch
 from tests import factories
 from tests.creators import factories as cf
@@ -213,7 +216,7 @@ def test_required_columns_must_be_mapped(client, organiser):
     )
     assert response.status_code == 200
     assert "email" in response.context["mapping_form"].errors
-    with pytest.raises(imports.DomainError, match="Pilih kolom untuk: Email"):
+    with pytest.raises(DomainError, match="Pilih kolom untuk: Email"):
         imports.preview(organiser, batch, {"full_name": 0})
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.UPLOADED
@@ -267,16 +270,16 @@ def test_commit_is_all_or_nothing(client, organiser, monkeypatch):
     client.force_login(organiser)
     batch = batch_from(upload(client, cf.xlsx_bytes(rows), "besar.xlsx"))
     client.post(reverse("creators:import_detail", args=[batch.public_id]), mapping_post(batch))
-    real_create = imports._create
+    real_create = batches._create
     calls = []
 
     def fail_on_third_chunk(batch, chunk):
         calls.append(len(chunk))
         if len(calls) == 3:
-            raise imports.IntegrityError("simulated: someone signed up meanwhile")
+            raise IntegrityError("simulated: someone signed up meanwhile")
         real_create(batch, chunk)
 
-    monkeypatch.setattr(imports, "_create", fail_on_third_chunk)
+    monkeypatch.setattr(batches, "_create", fail_on_third_chunk)
     response = client.post(reverse("creators:import_commit", args=[batch.public_id]), follow=True)
     assert "Tidak ada yang disimpan" in response.content.decode()
     assert calls == [500, 500, 200]
