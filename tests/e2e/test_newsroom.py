@@ -12,12 +12,6 @@ from tests.newsroom import factories as nf
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="KNOWN INTERMITTENT DEFECT: when the reload follows set_offline(False) at once, the body "
-    "typed offline is sometimes empty after the reload (the server gets it a moment later; the "
-    "local copy is gone). With a short wait after going online it is back. Not yet resolved.",
-)
 def test_reporter_writes_offline_and_editor_publishes_after_one_round(open_context, tmp_path):
     factories.ensure_city()
     reporter = nf.reporter("Sari Pewarta")

@@ -1,6 +1,6 @@
 // Autosave of a story draft: every 15 s to the server (each save a revision), and a copy in
-// localStorage on every keystroke, before any network attempt, until the server has it — a
-// dropped connection or a reload loses nothing.
+// localStorage on every keystroke, before any network attempt, until a page load shows the
+// server has it — a dropped connection or a reload, even one racing a save, loses nothing.
 (function () {
   "use strict";
   var form = document.getElementById("story-form");
@@ -79,12 +79,11 @@
       return r.json();
     }).then(function (answer) {
       form.dataset.revision = answer.revision;
-      if (JSON.stringify(current()) === snapshot) {
-        dirty = false;
-        localStorage.removeItem(key);
-      } else {
-        keep();
-      }
+      // The copy stays on the device, now based on the server's new revision, until a page
+      // shows the server has the text (the check on load removes it then): a reload racing
+      // this save may be rendered from before it, and must still find the text here.
+      if (JSON.stringify(current()) === snapshot) dirty = false;
+      keep();
       say(form.dataset.msgSaved + " " + answer.saved_at);
     }).catch(function () {
       keep();
