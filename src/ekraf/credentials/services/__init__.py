@@ -380,6 +380,37 @@ def draw_pdf(cert: Certificate, printed: TrainingPrint | None = None) -> bytes:
     )
 
 
+PREVIEW_MARK = "CONTOH"
+
+
+def preview_pdf(training: Training) -> bytes:
+    """The first qualifying participant's certificate as it will print, watermarked CONTOH and
+    without a number or a valid code: not signed, not stored, nothing numbered."""
+    import segno
+
+    printed = TrainingPrint.of(training)
+    if not printed.signatories:
+        raise DomainError(
+            _("Belum ada penandatangan. Tambahkan penandatangan perangkat daerah terlebih dahulu.")
+        )
+    registration = (
+        eligible_registrations(training).select_related("user").order_by("full_name", "pk").first()
+    )
+    if registration is None:
+        raise DomainError(_("Belum ada peserta yang memenuhi syarat untuk dijadikan contoh."))
+    draft = new_certificate(registration, printed, today=timezone.localdate())
+    draft.number = _("CONTOH (nomor diberikan saat terbit)")
+    draft.code = PREVIEW_MARK.ljust(codes.LENGTH, "X")[: codes.LENGTH]
+    return pdf.render(
+        draft,
+        qr=segno.make_qr(printed.verify_url, error="m"),
+        logo_name=printed.logo,
+        city_name=draft.city_name,
+        verify_url=printed.verify_url,
+        watermark=PREVIEW_MARK,
+    )
+
+
 def store_pdf(cert: Certificate, printed: TrainingPrint | None = None) -> str:
     """Draw, sign and store the PDF unless it exists; record its name. Idempotent."""
     if cert.pdf:
@@ -736,4 +767,11 @@ from .referrals import (  # noqa: E402, F401
     request_referral,
     training_record,
 )
-from .revocation import ensure_status_list_published, revoke_certificate  # noqa: E402, F401
+from .reissue import reissue_certificate  # noqa: E402, F401
+from .revocation import (  # noqa: E402, F401  # noqa: E402, F401
+    clean_revocation,
+    ensure_status_list_published,
+    meaningful_text,
+    public_reason,
+    revoke_certificate,
+)
