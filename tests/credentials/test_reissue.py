@@ -196,3 +196,19 @@ def test_preview_is_one_unnumbered_certificate_marked_contoh(client, organiser, 
     empty = cf.training(diskominfo)
     refused = client.get(reverse("credentials:preview_pdf", args=[empty.public_id]))
     assert refused.status_code == 302
+
+
+def test_lowering_a_post_test_after_issue_warns_with_the_certificate(client, organiser, diskominfo):
+    """The tracker's case: a post-test lowered after issuing left a valid completion
+    certificate beside "not passed", with no warning."""
+    training = cf.training(diskominfo)
+    training.completion_min_post_test = 70
+    training.save(update_fields=["completion_min_post_test"])
+    reg = cf.registration(training, attended=True)
+    cf.issue(training)
+    cert = Certificate.objects.get()
+    client.force_login(organiser)
+    url = reverse("trainings:manage_scores", args=[training.public_id])
+    response = client.post(url, {f"pre_{reg.pk}": "", f"post_{reg.pk}": "50"}, follow=True)
+    body = response.content.decode()
+    assert "tidak lagi sesuai" in body and cert.number in body
