@@ -49,12 +49,12 @@ def test_issue_follow_and_revoke_through_the_api(
     short = client.post(f"/api/v1/certificates/{code}/revoke", {"reason": "x"}, "application/json")
     assert short.status_code == 400
     revoked = client.post(
-        f"/api/v1/certificates/{code}/revoke", {"reason": "Nama keliru"}, "application/json"
+        f"/api/v1/certificates/{code}/revoke", {"reason": "Nama peserta keliru"}, "application/json"
     )
     assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
-    assert Certificate.objects.get(code=code).revoked_reason == "Nama keliru"
+    assert Certificate.objects.get(code=code).revoked_reason == "Nama peserta keliru"
     twice = client.post(
-        f"/api/v1/certificates/{code}/revoke", {"reason": "Nama keliru"}, "application/json"
+        f"/api/v1/certificates/{code}/revoke", {"reason": "Nama peserta keliru"}, "application/json"
     )
     assert twice.status_code == 409
 

@@ -256,7 +256,8 @@ def test_revocation_sets_the_bit_in_the_published_signed_status_list(client, cer
     check_data_integrity(before, issuer_profile(client, before))
 
     client.post(
-        f"/kelola/sertifikat/{cert.code}/cabut/", {"reason": "Dicabut karena data keliru"}
+        f"/kelola/sertifikat/{cert.code}/cabut/",
+        {"category": "wrong_data", "reason": "Dicabut karena data keliru"},
     )  # the holder cannot revoke
     assert not Certificate.objects.get(pk=cert.pk).revoked_at
     services.revoke_certificate(organiser, cert.code, "Data peserta keliru")

@@ -292,7 +292,7 @@ def test_verification_cache_on_redis_and_revocation(
         assert client.get(f"/api/v1/certificates/{cert.code}").json()["status"] == "valid"
     assert on_redis.keys(f"t:*verify:v1:{cert.code}")
     with django_capture_on_commit_callbacks(execute=True):
-        services.revoke_certificate(organiser, cert.code, "Diterbitkan keliru")
+        services.revoke_certificate(organiser, cert.code, "Diterbitkan keliru oleh panitia")
     assert on_redis.keys(f"t:*verify:page:*:id:valid:{cert.code}") == []  # only the API asked
     assert client.get(f"/api/v1/certificates/{cert.code}").json()["status"] == "revoked"
     assert "DICABUT" in client.get(f"/verifikasi/{cert.code}").content.decode()

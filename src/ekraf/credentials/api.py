@@ -26,7 +26,7 @@ class JobOut(Schema):
 
 
 class CertificateOut(Schema):
-    status: str  # valid | revoked
+    status: str  # valid | revoked | superseded (diganti: re-issued, see superseded_by)
     code: str
     number: str
     kind: str
@@ -41,10 +41,24 @@ class CertificateOut(Schema):
     issued_on: dt.date
     revoked_at: dt.datetime | None = None
     revoked_reason: str = ""
+    revoked_category: str = ""
+    revoked_category_label: str = ""
+    superseded_at: dt.datetime | None = None
+    superseded_by: str = ""
+    superseded_by_url: str = ""
 
 
 class RevokeIn(Schema):
-    reason: str = Field(max_length=300, description="ditampilkan pada verifikasi (5–300 karakter)")
+    category: str = Field(
+        "other",
+        description=(
+            "jenis alasan: wrong_data, misconduct, issued_in_error, holder_request, other"
+        ),
+    )
+    reason: str = Field(
+        max_length=300,
+        description="ditampilkan pada verifikasi (15–300 karakter, minimal 3 kata)",
+    )
 
 
 def _job_out(job) -> dict:
@@ -136,5 +150,7 @@ def verify(request: HttpRequest, code: str, response: HttpResponse):
     summary="Cabut e-sertifikat dengan alasan (penyelenggara perangkat daerah penerbit)",
 )
 def revoke(request: HttpRequest, code: str, payload: RevokeIn):
-    cert = services.revoke_certificate(request.auth, code, payload.reason, request=request)
+    cert = services.revoke_certificate(
+        request.auth, code, payload.reason, category=payload.category, request=request
+    )
     return selectors.public_view(cert)

@@ -1,5 +1,5 @@
-"""Demo e-certificates: signatories, real issuance for completed demo registrations, one revoked
-certificate, and referrals in several states. The demo `kreator` holds at least one certificate
+"""Demo e-certificates: signatories, real issuance for completed demo registrations, one re-issued
+(corrected) and one revoked certificate, and referrals in several states. The demo `kreator` holds at least one certificate
 so a newcomer can open the wallet, download the PDF and scan its QR.
 
 Runs after the trainings demo. When that demo has produced no completed registrations (or is
@@ -21,7 +21,7 @@ from ekraf.core.models import Agency, Space
 from ekraf.trainings.models import Attendance, QuotaCategory, Registration, Session, Training
 
 from . import keys, services
-from .models import IssuanceJob, Referral, Signatory
+from .models import IssuanceJob, Referral, RevocationCategory, Signatory
 
 SIGNATORIES = {
     "diskominfo": [
@@ -161,21 +161,33 @@ def _issue_all(ctx) -> list:
     return issued
 
 
-def _revoke_one(issued, kreator) -> None:
-    victim = next((c for c in issued if kreator is None or c.holder_id != kreator.pk), None)
-    if victim is None:
-        return
-    actor = (
-        User.objects.filter(
-            role_grants__role="organiser", role_grants__agency=victim.agency
-        ).first()
+def _organiser_of(cert):
+    return (
+        User.objects.filter(role_grants__role="organiser", role_grants__agency=cert.agency).first()
         or User.objects.filter(username="admin").first()
     )
-    services.revoke_certificate(
-        actor,
-        victim.code,
-        "Data peserta keliru: nama tidak sesuai KTP; e-sertifikat pengganti diterbitkan ulang.",
-    )
+
+
+def _reissue_and_revoke(issued, kreator) -> None:
+    """One certificate re-issued with a corrected name (its old one verifies as "diganti"),
+    another revoked with a listed reason (never the demo kreator's)."""
+    others = [c for c in issued if kreator is None or c.holder_id != kreator.pk]
+    if others:
+        wrong = others[0]
+        services.reissue_certificate(
+            _organiser_of(wrong),
+            wrong.code,
+            holder_name=f"{wrong.holder_name}, S.Kom.",
+            reason="Gelar peserta belum tercantum pada e-sertifikat pertama.",
+        )
+    if len(others) > 1:
+        victim = others[1]
+        services.revoke_certificate(
+            _organiser_of(victim),
+            victim.code,
+            "Peserta tercatat hadir karena salah pindai; sebenarnya tidak mengikuti pelatihan.",
+            category=RevocationCategory.ISSUED_IN_ERROR,
+        )
 
 
 def _referrals(ctx, kreator) -> None:
@@ -231,5 +243,5 @@ def build(ctx) -> None:
     kreator = User.objects.filter(username="kreator").first()
     issued = _issue_all(ctx)
     if issued:
-        _revoke_one(issued, kreator)
+        _reissue_and_revoke(issued, kreator)
     _referrals(ctx, kreator)

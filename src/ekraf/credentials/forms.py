@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ekraf.core.errors import DomainError
 from ekraf.core.forms import StyledForm, StyledModelForm
 from ekraf.core.uploads import ImageUploadField
 
 from . import codes
-from .models import Referral, Signatory
+from .models import Referral, RevocationCategory, Signatory
 
 
 class VerifyForm(StyledForm):
@@ -41,14 +42,75 @@ class HolderDidForm(StyledForm):
     )
 
 
+def _domain_rule(form, field: str, check):
+    """Run a services rule (DomainError) as the form's validation, on `field`."""
+    try:
+        return check()
+    except DomainError as exc:
+        form.add_error(exc.field or field, exc.message)
+        return None
+
+
 class RevokeForm(StyledForm):
-    reason = forms.CharField(
-        label=_("Alasan pencabutan"),
-        max_length=300,
-        min_length=5,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Ditampilkan kepada siapa pun yang memeriksa e-sertifikat ini."),
+    category = forms.ChoiceField(
+        label=_("Jenis alasan"),
+        choices=[("", _("— pilih —")), *RevocationCategory.choices],
     )
+    reason = forms.CharField(
+        label=_("Penjelasan"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Ditampilkan kepada siapa pun yang memeriksa e-sertifikat ini. Jelaskan dengan "
+            'kalimat (minimal 15 karakter dan 3 kata), misalnya "Peserta tidak hadir, '
+            'tercatat hadir karena salah pindai".'
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if "category" in data and "reason" in data:
+            from .services import clean_revocation
+
+            cleaned = _domain_rule(
+                self, "reason", lambda: clean_revocation(data["category"], data["reason"])
+            )
+            if cleaned:
+                data["category"], data["reason"] = cleaned
+        return data
+
+    def public_text(self) -> str:
+        """What verifiers will read, for the preview."""
+        from .services import public_reason
+
+        data = self.cleaned_data
+        return public_reason(data["category"], data["reason"])
+
+
+class ReissueForm(StyledForm):
+    holder_name = forms.CharField(
+        label=_("Nama pemegang (yang benar)"),
+        max_length=150,
+        help_text=_("Tercetak di e-sertifikat pengganti, lengkap dengan gelar bila ada."),
+    )
+    reason = forms.CharField(
+        label=_("Apa yang diperbaiki"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            'Dicatat di log audit, misalnya "Nama peserta salah ketik saat pendaftaran". '
+            "Data pelatihan (judul, tanggal, tempat, JP) dicetak seperti yang tercatat sekarang."
+        ),
+    )
+
+    def clean_reason(self):
+        from .services import meaningful_text
+
+        reason = self.cleaned_data["reason"]
+        try:
+            return meaningful_text(reason, field="reason", what=_("Alasan penerbitan ulang"))
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
 
 
 class SignatoryForm(StyledModelForm):

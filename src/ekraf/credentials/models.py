@@ -42,6 +42,14 @@ class Kind(models.TextChoices):
     COMPLETION = "completion", _("Kelulusan")
 
 
+class RevocationCategory(models.TextChoices):
+    WRONG_DATA = "wrong_data", _("Data salah")
+    MISCONDUCT = "misconduct", _("Pelanggaran atau kecurangan")
+    ISSUED_IN_ERROR = "issued_in_error", _("Diterbitkan keliru")
+    HOLDER_REQUEST = "holder_request", _("Permintaan peserta")
+    OTHER = "other", _("Lainnya")
+
+
 class Signatory(models.Model):
     """An official who signs an agency's certificates: name, NIP, position, scanned signature."""
 
@@ -234,8 +242,14 @@ class Certificate(models.Model):
     agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="certificates")
     year = models.PositiveSmallIntegerField()
     sequence = models.PositiveIntegerField()
+    # The registration's current certificate; empty on one superseded by a re-issue (its
+    # successor holds the registration, so `registration.certificate` is always the current one).
     registration = models.OneToOneField(
-        "trainings.Registration", on_delete=models.PROTECT, related_name="certificate"
+        "trainings.Registration",
+        on_delete=models.PROTECT,
+        related_name="certificate",
+        null=True,
+        blank=True,
     )
     training = models.ForeignKey(
         "trainings.Training", on_delete=models.PROTECT, related_name="certificates"
@@ -280,7 +294,21 @@ class Certificate(models.Model):
     openbadge = models.CharField(max_length=200, blank=True)
     # The holder's DID, when they gave one in their wallet: the credential subject's id.
     holder_did = models.CharField(_("DID pemegang"), max_length=300, blank=True)
+    # Re-issued with a correction: the certificate that replaces this one ("diganti").
+    superseded_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("diganti oleh"),
+    )
+    superseded_at = models.DateTimeField(_("diganti"), null=True, blank=True)
+    superseded_reason = models.CharField(_("alasan penggantian"), max_length=300, blank=True)
     revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+    revoked_category = models.CharField(
+        _("jenis alasan pencabutan"), max_length=20, choices=RevocationCategory.choices, blank=True
+    )
     revoked_reason = models.CharField(_("alasan pencabutan"), max_length=300, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -313,6 +341,10 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_at is not None
 
     @property
     def display_code(self) -> str:

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -393,9 +394,12 @@ def achievement_svg(training, city) -> str:
 
 def status_bits(status_list: StatusList) -> bytearray:
     bits = bytearray(status_list.size // 8)
-    revoked = Certificate.objects.filter(
-        status_list=status_list, revoked_at__isnull=False
-    ).values_list("status_index", flat=True)
+    # Revoked, or superseded by a re-issue: either way no longer valid.
+    revoked = (
+        Certificate.objects.filter(status_list=status_list)
+        .filter(Q(revoked_at__isnull=False) | Q(superseded_at__isnull=False))
+        .values_list("status_index", flat=True)
+    )
     for index in revoked.iterator():
         multibase.set_bit(bits, index)
     return bits

@@ -164,8 +164,11 @@ def _signatory(c, signatory: dict, centre: float, header: str | None) -> None:
         c.drawCentredString(centre, 91, f"NIP. {signatory['nip']}")
 
 
-def render(cert: Certificate, *, qr, logo_name: str, city_name: str, verify_url: str) -> bytes:
-    """One certificate as PDF bytes (not yet signed)."""
+def render(
+    cert: Certificate, *, qr, logo_name: str, city_name: str, verify_url: str, watermark: str = ""
+) -> bytes:
+    """One certificate as PDF bytes (not yet signed). `watermark` is written across the page
+    (a preview: "CONTOH")."""
     register_fonts()
     out = io.BytesIO()
     c = canvas.Canvas(out, pagesize=(WIDTH, HEIGHT), pageCompression=1, initialFontName=REGULAR)
@@ -257,6 +260,21 @@ def render(cert: Certificate, *, qr, logo_name: str, city_name: str, verify_url:
     c.drawString(text_x, 89, verify_url)
     c.drawString(text_x, 78, "untuk memeriksa keaslian.")
 
+    if watermark:
+        _watermark(c, watermark)
     c.showPage()
     c.save()
     return out.getvalue()
+
+
+def _watermark(c, text: str) -> None:
+    """Big, diagonal, semi-transparent: a preview can never pass for a certificate."""
+    c.saveState()
+    c.setFillColorRGB(0.8, 0.1, 0.1, alpha=0.28)
+    c.translate(WIDTH / 2, HEIGHT / 2)
+    c.rotate(24)
+    c.setFont(BOLD, 110)
+    c.drawCentredString(0, -10, text)
+    c.setFont(BOLD, 20)
+    c.drawCentredString(0, -48, "TIDAK BERLAKU · BELUM BERNOMOR")
+    c.restoreState()

@@ -41,11 +41,15 @@ PUBLIC_FIELDS = (
     "issued_on",
     "revoked_at",
     "revoked_reason",
+    "revoked_category",
+    "superseded_at",
+    "superseded_by__code",
 )
 
 
 def certificate_for_verification(code: str) -> Certificate | None:
-    """One query, no joins: the printed fields of a certificate (None for an unknown code).
+    """One query: the printed fields of a certificate (None for an unknown code), joined only
+    to its successor's code when it was re-issued.
 
     A mistyped code (wrong check symbol) is refused before any query.
     """
@@ -53,7 +57,12 @@ def certificate_for_verification(code: str) -> Certificate | None:
     if parsed is None:
         return None
     # order_by(): the model's default ordering would add a needless sort to a unique lookup.
-    found = Certificate.objects.filter(code=parsed).only(*PUBLIC_FIELDS).order_by()[:1]
+    found = (
+        Certificate.objects.filter(code=parsed)
+        .select_related("superseded_by")
+        .only(*PUBLIC_FIELDS)
+        .order_by()[:1]
+    )
     return found[0] if found else None
 
 
@@ -123,8 +132,18 @@ def _cache_key(code: str) -> str:
 
 def public_view(cert: Certificate) -> dict:
     """The verification answer: status and the printed fields (same for page and API)."""
+    from .models import RevocationCategory
+
+    if cert.revoked_at:
+        status = "revoked"
+    elif cert.superseded_at:
+        status = "superseded"
+    else:
+        status = "valid"
+    successor = cert.superseded_by.code if cert.superseded_at and cert.superseded_by else ""
+    category = cert.revoked_category if cert.revoked_at else ""
     return {
-        "status": "revoked" if cert.revoked_at else "valid",
+        "status": status,
         "code": cert.code,
         "number": cert.number,
         "kind": cert.kind,
@@ -139,6 +158,13 @@ def public_view(cert: Certificate) -> dict:
         "issued_on": cert.issued_on,
         "revoked_at": cert.revoked_at,
         "revoked_reason": cert.revoked_reason if cert.revoked_at else "",
+        "revoked_category": category,
+        "revoked_category_label": (
+            str(RevocationCategory(category).label) if category in RevocationCategory.values else ""
+        ),
+        "superseded_at": cert.superseded_at,
+        "superseded_by": successor,
+        "superseded_by_url": f"{settings.BASE_URL}/verifikasi/{successor}" if successor else "",
     }
 
 
@@ -176,7 +202,10 @@ def holder_did(user) -> str:
 
 
 def wallet(user):
-    return Certificate.objects.filter(holder=user).order_by("-issued_at")
+    # A certificate re-issued with a correction is replaced by its successor.
+    return Certificate.objects.filter(holder=user, superseded_at__isnull=True).order_by(
+        "-issued_at"
+    )
 
 
 def trainings_for_certificates(user):
@@ -189,7 +218,9 @@ def trainings_for_certificates(user):
             filter=Q(registrations__status="confirmed", registrations__completed=True),
             distinct=True,
         ),
-        issued_count=Count("certificates", distinct=True),
+        issued_count=Count(
+            "certificates", filter=Q(certificates__superseded_at__isnull=True), distinct=True
+        ),
     ).order_by("-created_at")
 
 
@@ -271,4 +302,32 @@ def referral(public_id: str) -> Referral | None:
             Prefetch("events", queryset=ReferralEvent.objects.select_related("actor"))
         )
         .first()
+    )
+
+
+def certificates_with_changed_basis(training: Training) -> list[Certificate]:
+    """The training's valid certificates whose basis no longer holds: the registration is no
+    longer confirmed, a completion certificate's holder is no longer marked as passed, or a
+    participation certificate's holder neither passed nor attended any more (an attendance
+    undone). One query, whatever their number: for the organiser to act on (re-issue, revoke).
+    """
+    from ekraf.trainings.models import Attendance
+
+    from .models import Kind
+
+    attended = Exists(Attendance.objects.filter(registration=OuterRef("registration")))
+    passed = Q(registration__completed=True)
+    return list(
+        Certificate.objects.filter(
+            training=training, revoked_at__isnull=True, superseded_at__isnull=True
+        )
+        .alias(attended_any=attended)
+        .filter(
+            ~Q(registration__status=Registration.Status.CONFIRMED)
+            | (Q(kind=Kind.COMPLETION) & ~passed)
+            | (Q(kind=Kind.PARTICIPATION) & ~passed & ~Q(attended_any=True))
+        )
+        .only("code", "number", "holder_name", "kind", "registration__completion_reason")
+        .select_related("registration")
+        .order_by("number")
     )

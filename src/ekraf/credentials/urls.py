@@ -65,6 +65,12 @@ urlpatterns = [
     path("kelola/sertifikat/penandatangan/", views.signatories, name="signatories"),
     path("kelola/sertifikat/penandatangan/<int:pk>/", views.signatories, name="signatory_edit"),
     path("kelola/sertifikat/<str:code>/cabut/", views.revoke, name="revoke"),
+    path("kelola/sertifikat/<str:code>/terbitkan-ulang/", views.reissue, name="reissue"),
+    path(
+        "kelola/sertifikat/pelatihan/<str:public_id>/contoh.pdf",
+        views.preview_pdf,
+        name="preview_pdf",
+    ),
     # Disnaker-PMPTSP staff.
     path("kelola/rujukan/", views.referral_queue, name="referral_queue"),
     path("kelola/rujukan/<str:public_id>/", views.referral_detail, name="referral_detail"),

@@ -33,6 +33,7 @@ from .forms import (
     HolderDidForm,
     ReferralForm,
     ReferralUpdateForm,
+    ReissueForm,
     RevokeForm,
     SignatoryForm,
     TrainingSignatoriesForm,
@@ -104,7 +105,8 @@ def verify_code(request, code):
     """
     language = _language(request)
     parsed = codes.parse(code)  # a mistyped code is refused before any cache or query
-    keys_ = {status: _page_key(parsed or "", status, language) for status in ("valid", "revoked")}
+    statuses = ("valid", "revoked", "superseded")
+    keys_ = {status: _page_key(parsed or "", status, language) for status in statuses}
     wanted = selectors.verification_keys(parsed, keys_.values()) if parsed else []
     allowed, fetched = ratelimit.allow_and_fetch(request, "verify", wanted)
     if not allowed:
@@ -391,6 +393,7 @@ def manage_training(request, public_id):
             "sig_form": sig_form,
             "signatories": services.signatories_for(training),
             "jobs": selectors.jobs_for(training),
+            "changed_basis": selectors.certificates_with_changed_basis(training),
         },
     )
 
@@ -447,25 +450,83 @@ def job_resume(request, public_id):
 
 @login_required
 def revoke(request, code):
+    """Two steps: the form shows what verifiers will read ("Pratinjau"), then revokes."""
     cert = selectors.certificate_with_relations(code)
     if cert is None:
         raise Http404
     if not permissions.can_revoke_certificate(request.user, cert.agency_id):
         raise PermissionDenied
     form = RevokeForm(request.POST or None)
+    preview = ""
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("step") != "confirm":
+            preview = form.public_text()
+        else:
+            try:
+                services.revoke_certificate(
+                    request.user,
+                    cert.code,
+                    form.cleaned_data["reason"],
+                    category=form.cleaned_data["category"],
+                    request=request,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request, _("E-sertifikat {number} dicabut.").format(number=cert.number)
+                )
+                return redirect("credentials:manage_training", public_id=cert.training.public_id)
+    return render(
+        request, "credentials/revoke.html", {"cert": cert, "form": form, "preview": preview}
+    )
+
+
+@login_required
+def reissue(request, code):
+    """Correct a certificate by re-issuing it: the new one replaces the old ("diganti")."""
+    cert = selectors.certificate_with_relations(code)
+    if cert is None:
+        raise Http404
+    if not permissions.can_issue_certificates(request.user, cert.agency_id):
+        raise PermissionDenied
+    form = ReissueForm(request.POST or None, initial={"holder_name": cert.holder_name})
     if request.method == "POST" and form.is_valid():
         try:
-            services.revoke_certificate(
-                request.user, cert.code, form.cleaned_data["reason"], request=request
+            new = services.reissue_certificate(
+                request.user,
+                cert.code,
+                holder_name=form.cleaned_data["holder_name"],
+                reason=form.cleaned_data["reason"],
+                request=request,
             )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(
-                request, _("E-sertifikat {number} dicabut.").format(number=cert.number)
+                request,
+                _("E-sertifikat {new} terbit menggantikan {old}.").format(
+                    new=new.number, old=cert.number
+                ),
             )
             return redirect("credentials:manage_training", public_id=cert.training.public_id)
-    return render(request, "credentials/revoke.html", {"cert": cert, "form": form})
+    return render(request, "credentials/reissue.html", {"cert": cert, "form": form})
+
+
+@login_required
+def preview_pdf(request, public_id):
+    """One certificate of the training as it will print, marked CONTOH, with no number: for the
+    organiser to check before issuing to everyone. Nothing is stored or numbered."""
+    training = _staff_training(request, public_id)
+    try:
+        data = services.preview_pdf(training)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("credentials:manage_training", public_id=public_id)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="contoh-e-sertifikat.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -788,6 +788,30 @@ def manage_participants(request, public_id):
     )
 
 
+def _warn_certificate_basis(request, training) -> None:
+    """After scores, completion or attendance change: name the issued e-certificates whose
+    basis no longer holds, for the organiser to re-issue or revoke (one query)."""
+    from ekraf.credentials.selectors import certificates_with_changed_basis
+
+    changed = certificates_with_changed_basis(training)
+    if changed:
+        numbers = ", ".join(c.number for c in changed[:10])
+        more = len(changed) - 10
+        messages.warning(
+            request,
+            _(
+                "Perhatian: %(n)s e-sertifikat yang sudah terbit tidak lagi sesuai dengan nilai "
+                "atau kehadiran peserta: %(numbers)s%(more)s. Periksa di halaman e-sertifikat "
+                "pelatihan, lalu terbitkan ulang atau cabut."
+            )
+            % {
+                "n": len(changed),
+                "numbers": numbers,
+                "more": (_(" dan %(n)s lainnya") % {"n": more}) if more > 0 else "",
+            },
+        )
+
+
 def _participant_action(request, training):
     """Row buttons send action="checkin:<registration>:<session>" or "undo:<attendance>";
     bulk buttons (selection mode) send confirm/waitlist/reject with the ticked ids;
@@ -808,6 +832,7 @@ def _participant_action(request, training):
             )
             services.undo_check_in(request.user, attendance)
             messages.info(request, _("Check-in dibatalkan."))
+            _warn_certificate_basis(request, training)
         elif action in ("confirm", "waitlist", "reject"):
             ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
             n = services.decide_applications(request.user, training, ids, action)
@@ -1094,6 +1119,7 @@ def manage_scores(request, public_id):
             errors["grid"] = exc.message
         else:
             messages.success(request, _("%(n)s nilai peserta tersimpan.") % {"n": changed})
+            _warn_certificate_basis(request, training)
             return redirect("trainings:manage_scores", training.public_id)
     return render(
         request,
@@ -1163,6 +1189,7 @@ def manage_score_import(request, public_id):
         spreadsheets.discard(sheet)
         del request.session[key]
         messages.success(request, _("%(n)s nilai diimpor.") % {"n": n})
+        _warn_certificate_basis(request, training)
         return redirect("trainings:manage_scores", training.public_id)
     form = ScoreImportForm(request.POST, request.FILES)
     preview = None
@@ -1216,6 +1243,7 @@ def manage_completion(request, public_id):
             _("Kelulusan dihitung: %(ok)s lulus, %(no)s belum lulus.")
             % {"ok": counts["completed"], "no": counts["not_completed"]},
         )
+        _warn_certificate_basis(request, training)
     return redirect("trainings:manage_scores", training.public_id)
 
 

@@ -43,6 +43,8 @@ credentials:job_resume                               method    method    method 
 credentials:signatories                              login     forbidden ok        ok        forbidden forbidden forbidden forbidden ok
 credentials:signatory_edit                           login     forbidden ok        not_found forbidden forbidden forbidden forbidden ok
 credentials:revoke                                   login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
+credentials:reissue                                  login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
+credentials:preview_pdf                              login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
 credentials:referral_queue                           login     forbidden forbidden forbidden forbidden forbidden forbidden forbidden ok
 credentials:referral_detail                          login     forbidden forbidden forbidden forbidden forbidden forbidden forbidden ok
 POST /api/v1/trainings/{training_id}/certificates    login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
@@ -101,6 +103,8 @@ ARGS = {
     "credentials:certificate_openbadge": _code,
     "credentials:certificate_openbadge_jwt": _code,
     "credentials:revoke": _code,
+    "credentials:reissue": _code,
+    "credentials:preview_pdf": lambda w: {"public_id": w.finished.public_id},
     "credentials:manage_training": lambda w: {"public_id": w.finished.public_id},
     "credentials:job": _job,
     "credentials:job_status": _job,
@@ -113,5 +117,8 @@ ARGS = {
     "/api/v1/certificates/{code}/revoke": _code,
 }
 BODIES = {
-    "POST /api/v1/certificates/{code}/revoke": lambda w: {"reason": "Nama peserta salah ketik"},
+    "POST /api/v1/certificates/{code}/revoke": lambda w: {
+        "category": "wrong_data",
+        "reason": "Nama peserta salah ketik",
+    },
 }
