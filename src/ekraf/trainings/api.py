@@ -181,6 +181,13 @@ class RegistrationIn(In):
     origin: str | None = Field(None, max_length=150)
     audience: choice(Registration.Audience) | None = None
     motivation: str | None = Field(None, max_length=2000)
+    answers: dict[str, str | bool | list[str]] | None = Field(
+        None,
+        description=(
+            "Jawaban atas pertanyaan pendaftaran pelatihan: {id pertanyaan: jawaban}; teks, "
+            "satu pilihan, daftar pilihan, atau true/false untuk ya/tidak"
+        ),
+    )
 
 
 class RegistrationOut(Schema):
@@ -310,7 +317,8 @@ def _load_training(training_id: str) -> Training:
     if not selectors.is_public_id(training_id):
         raise NotFound(_("Pelatihan tidak ditemukan."))
     training = (
-        Training.objects.select_related("agency")
+        services.with_has_questions(Training.objects)
+        .select_related("agency")
         .prefetch_related(Prefetch("sessions", queryset=Session.objects.select_related("space")))
         .filter(public_id=training_id)
         .first()
@@ -487,7 +495,12 @@ def register(request, training_id: str, payload: RegistrationIn):
     )
     # The service resolves the category among the training's own (one read, not two).
     registration = services.register(
-        actor, training, applicant, category_id=payload.category_id, user=user
+        actor,
+        training,
+        applicant,
+        category_id=payload.category_id,
+        user=user,
+        answers=payload.answers,
     )
     return Status(201, _registration_out(registration))
 

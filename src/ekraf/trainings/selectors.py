@@ -183,8 +183,11 @@ def training_for_public(public_id: str, user=None) -> Training:
     """A training anyone may see (drafts only to its organisers)."""
     if not is_public_id(public_id):
         raise NotFound(_("Pelatihan tidak ditemukan."))
+    from .services.questions import with_has_questions
+
     training = (
-        Training.objects.select_related("agency")
+        with_has_questions(Training.objects)
+        .select_related("agency")
         .prefetch_related(
             Prefetch("sessions", queryset=Session.objects.select_related("space")),
             "subsectors",

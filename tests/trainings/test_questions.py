@@ -1,0 +1,136 @@
+"""Issue 13, point 7: what an organiser needs to ask. A training requires profile fields
+(gender, kelurahan) and asks its own questions; the answers are checked in one place, for the
+registration page and the API alike, and end up in the participant spreadsheet."""
+
+import pytest
+
+from ekraf.core.errors import DomainError, NotAllowed
+from ekraf.trainings import services
+from ekraf.trainings.models import RegistrationAnswer, RegistrationQuestion
+from tests import factories
+from tests.trainings import factories as tf
+from tests.trainings.test_api import post
+
+pytestmark = pytest.mark.django_db
+
+Q = services.QuestionInput
+
+
+def ask(training, organiser, *items, required=()):
+    return services.save_questions(organiser, training, list(items), list(required))
+
+
+@pytest.fixture
+def asked(training, organiser):
+    """The training asks four questions and requires gender and kelurahan."""
+    questions = ask(
+        training,
+        organiser,
+        Q(label="Nama usaha", kind="short", required=True),
+        Q(label="Produk yang dijual", kind="multiple", choices=["Makanan", "Kriya", "Fesyen"]),
+        Q(label="Sudah punya NIB?", kind="yesno", required=True),
+        Q(label="Ukuran kaos", kind="single", choices=["S", "M", "L", "XL"]),
+        required=("gender", "kelurahan"),
+    )
+    training.refresh_from_db()
+    return questions
+
+
+def test_the_organiser_adds_reorders_edits_and_deletes_questions(training, organiser):
+    first, second = ask(
+        training,
+        organiser,
+        Q(label="Nama usaha", kind="short"),
+        Q(label="Ukuran kaos", kind="single", choices=["S", " M ", "M", ""]),
+    )
+    assert second.choices == ["S", "M"]  # trimmed, no repeats, no empty line
+    # Reordered, the first edited, the second removed, a new one added.
+    kept = ask(
+        training,
+        organiser,
+        Q(id=first.pk, label="Nama usaha/merek", kind="long", required=True),
+        Q(label="Alergi makanan?", kind="yesno"),
+    )
+    assert [q.label for q in training.questions.all()] == ["Nama usaha/merek", "Alergi makanan?"]
+    assert kept[0].pk == first.pk and kept[0].kind == "long" and kept[0].required
+    assert not RegistrationQuestion.objects.filter(pk=second.pk).exists()
+
+
+def test_bad_questions_are_refused_with_a_message(training, organiser, other_organiser):
+    with pytest.raises(DomainError, match="dua pilihan"):
+        ask(training, organiser, Q(label="Ukuran", kind="single", choices=["S"]))
+    with pytest.raises(DomainError, match="wajib diisi"):
+        ask(training, organiser, Q(label=" ", kind="short"))
+    with pytest.raises(DomainError, match="jenis jawaban"):
+        ask(training, organiser, Q(label="Apa?", kind="essay"))
+    with pytest.raises(DomainError, match="profil"):
+        ask(training, organiser, required=("nik",))
+    with pytest.raises(NotAllowed):
+        ask(training, other_organiser, Q(label="Apa?", kind="short"))
+    assert not training.questions.exists()
+
+
+def test_answers_are_checked_and_stored(training, asked):
+    name, products, nib, size = asked
+    person = tf.person()
+    with pytest.raises(DomainError) as missing:
+        tf.register(training, person)
+    assert missing.value.field == "gender"
+    where = {"gender": "P", "kelurahan": factories.village("Dinoyo")}
+    with pytest.raises(DomainError) as unanswered:
+        services.register(person, training, tf.applicant(person, **where), answers={})
+    assert unanswered.value.field == f"q_{name.pk}"
+    with pytest.raises(DomainError) as wrong:
+        services.register(
+            person,
+            training,
+            tf.applicant(person, **where),
+            answers={name.pk: "Batik Sari", nib.pk: True, size.pk: "XXL"},
+        )
+    assert wrong.value.field == f"q_{size.pk}"
+    registration = services.register(
+        person,
+        training,
+        tf.applicant(person, **where),
+        answers={
+            str(name.pk): "  Batik Sari ",
+            str(products.pk): ["Fesyen", "Makanan"],
+            str(nib.pk): "tidak",
+        },
+    )
+    stored = {a.question_id: a.value for a in registration.answers.all()}
+    assert stored == {name.pk: "Batik Sari", products.pk: ["Makanan", "Fesyen"], nib.pk: False}
+
+
+def test_an_organiser_registering_a_walk_in_may_leave_them_empty(training, asked, organiser):
+    registration = tf.register(training, actor=organiser)
+    assert registration.status == "confirmed" and not registration.answers.exists()
+
+
+def test_the_api_takes_answers_and_answers_4xx_with_clear_messages(
+    client, training, asked, creator_user
+):
+    name, products, nib, size = asked
+    url = f"/api/v1/trainings/{training.public_id}/registrations"
+    where = {"gender": "L", "kelurahan": factories.village("Dinoyo").code}
+    response = post(client, url, {"full_name": "Ayu"}, creator_user)
+    assert response.status_code == 400 and response.json()["field"] == "gender"
+    response = post(client, url, {**where, "answers": {str(nib.pk): True}}, creator_user)
+    assert response.status_code == 400
+    assert response.json()["field"] == f"q_{name.pk}"
+    assert "Nama usaha wajib dijawab" in response.json()["detail"]
+    response = post(client, url, {**where, "answers": {"999999": "x"}}, creator_user)
+    assert response.status_code == 400 and response.json()["code"] == "unknown_question"
+    response = post(client, url, {**where, "answers": {str(nib.pk): {"a": 1}}}, creator_user)
+    assert response.status_code == 422
+    response = post(
+        client,
+        url,
+        {
+            **where,
+            "answers": {str(name.pk): "Kopi Dampit", str(nib.pk): True, str(size.pk): "M"},
+        },
+        creator_user,
+    )
+    assert response.status_code == 201, response.content
+    assert RegistrationAnswer.objects.filter(registration__user=creator_user).count() == 3
