@@ -134,3 +134,120 @@ def test_the_api_takes_answers_and_answers_4xx_with_clear_messages(
     )
     assert response.status_code == 201, response.content
     assert RegistrationAnswer.objects.filter(registration__user=creator_user).count() == 3
+
+
+def _formset(prefix, rows):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(sum(1 for r in rows if r.get("id"))),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "20",
+    }
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"{prefix}-{i}-{key}"] = value
+    return data
+
+
+def test_journey_organiser_asks_and_a_person_answers_on_the_page(client, training, organiser):
+    """Sari (organiser) requires gender and kelurahan and asks two questions; Bima registers
+    on his phone, forgets a required answer, keeps what he typed, then succeeds; his gender
+    and kelurahan go into his profile; the answers show on his participant page."""
+    from django.urls import reverse
+
+    from ekraf.trainings.models import Registration
+
+    client.force_login(organiser)
+    url = reverse("trainings:manage_questions", args=[training.public_id])
+    page = client.get(url)
+    assert page.status_code == 200 and "Data profil wajib" in page.content.decode()
+    data = {
+        "required_profile_fields": ["gender", "kelurahan"],
+        **_formset(
+            "tanya",
+            [
+                {"label": "Ukuran kaos", "kind": "single", "choices": "S\nM\nL", "ORDER": "2"},
+                {"label": "Nama usaha", "kind": "short", "required": "on", "ORDER": "1"},
+                {"label": "", "kind": "short", "ORDER": ""},  # the empty one to add: ignored
+            ],
+        ),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    training.refresh_from_db()
+    assert training.required_profile_fields == ["gender", "kelurahan"]
+    name, size = training.questions.all()
+    assert (name.label, size.label) == ("Nama usaha", "Ukuran kaos")
+    # Reorder and delete on the same page.
+    edit = {
+        "required_profile_fields": ["gender", "kelurahan"],
+        **_formset(
+            "tanya",
+            [
+                {
+                    "id": str(name.pk),
+                    "label": "Nama usaha",
+                    "kind": "short",
+                    "required": "on",
+                    "ORDER": "1",
+                },
+                {
+                    "id": str(size.pk),
+                    "label": "Ukuran kaos",
+                    "kind": "single",
+                    "choices": "S\nM\nL\nXL",
+                    "ORDER": "2",
+                },
+                {"label": "", "kind": "short"},
+            ],
+        ),
+    }
+    assert client.post(url, edit).status_code == 302
+    size.refresh_from_db()
+    assert size.choices == ["S", "M", "L", "XL"]
+
+    bima = tf.person("bima")
+    client.force_login(bima)
+    register = reverse("trainings:register", args=[training.public_id])
+    form = client.get(register).content.decode()
+    assert "Nama usaha" in form and "Ukuran kaos" in form
+    assert "Simpan juga ke profil saya" in form
+    base = {
+        "category": training.categories.get().pk,
+        "full_name": "Bima Sakti",
+        "phone": "081234567891",
+        "audience": "umum",
+        "consent": "on",
+        f"q_{size.pk}": "XL",
+        "save_profile": "on",
+    }
+    again = client.post(register, base)
+    body = again.content.decode()
+    assert again.status_code == 200
+    assert "Nama usaha" in body and "Bima Sakti" in body  # what he typed stays
+    assert not Registration.objects.filter(user=bima).exists()
+    done = client.post(
+        register,
+        {
+            **base,
+            "gender": "L",
+            "kelurahan": factories.village("Dinoyo").pk,
+            f"q_{name.pk}": "Keripik Tempe Bima",
+        },
+    )
+    assert done.status_code == 302, done.content.decode()[:2000]
+    registration = Registration.objects.get(user=bima)
+    assert registration.gender == "L"
+    assert {a.question_id: a.value for a in registration.answers.all()} == {
+        name.pk: "Keripik Tempe Bima",
+        size.pk: "XL",
+    }
+    bima.creator_profile.refresh_from_db()
+    assert bima.creator_profile.gender == "L"
+    assert bima.creator_profile.kelurahan.name == "Dinoyo"
+
+    client.force_login(organiser)
+    detail = client.get(
+        reverse("trainings:manage_participant", args=[training.public_id, registration.public_id])
+    ).content.decode()
+    assert "Keripik Tempe Bima" in detail and "Ukuran kaos" in detail

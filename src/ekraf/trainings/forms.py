@@ -11,7 +11,8 @@ from ekraf.core.forms import StyledForm, StyledModelForm
 from ekraf.core.models import Region, Space
 
 from . import services
-from .models import QuotaCategory, Registration, Training
+from .models import PROFILE_FIELDS, QuotaCategory, Registration, Training
+from .question_forms import AnswersMixin
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -331,7 +332,7 @@ def kelurahan_choices():
     return [("", _("— di luar kota / tidak diisi —")), *groups.items()]
 
 
-class RegistrationForm(StyledForm):
+class RegistrationForm(AnswersMixin, StyledForm):
     category = forms.ChoiceField(label=_("Kategori kuota"), widget=forms.RadioSelect)
     full_name = forms.CharField(label=_("Nama lengkap"), max_length=150)
     phone = forms.CharField(
@@ -371,7 +372,18 @@ class RegistrationForm(StyledForm):
         )
     )
 
-    def __init__(self, *args, training, categories, offer_save_phone=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        training,
+        categories,
+        offer_save_phone=False,
+        questions=(),
+        profile_missing=(),
+        **kwargs,
+    ):
+        """`questions`: the training's own; `profile_missing`: the required profile fields
+        the person's profile lacks (the form offers to save them there)."""
         super().__init__(*args, **kwargs)
         self.training = training
         if offer_save_phone:
@@ -408,6 +420,31 @@ class RegistrationForm(StyledForm):
             del self.fields["motivation"]
         needs_age = any(c.min_age is not None or c.max_age is not None for c in categories)
         self.fields["birth_year"].required = needs_age
+        for name in services.required_profile_fields(training):
+            self.fields[name].required = True
+            if name == "kelurahan":
+                self.fields[name].choices = [
+                    ("", _("— pilih kelurahan —")),
+                    *kelurahan_choices()[1:],
+                ]
+        self.profile_missing = [n for n in profile_missing if n in PROFILE_FIELDS]
+        if self.profile_missing:
+            fields = list(self.fields.items())
+            at = max([n for n, _f in fields].index(m) for m in self.profile_missing) + 1
+            save = forms.BooleanField(
+                label=_("Simpan juga ke profil saya: %(fields)s")
+                % {
+                    "fields": ", ".join(
+                        str(PROFILE_FIELDS[n]).lower() for n in self.profile_missing
+                    )
+                },
+                required=False,
+                initial=True,
+                help_text=_("Penyelenggara memerlukan data ini; profil Anda belum memuatnya."),
+            )
+            self.fields = dict([*fields[:at], ("save_profile", save), *fields[at:]])
+        self.add_questions(questions)
+        self.fields["consent"] = self.fields.pop("consent")  # last, after the questions
 
     def clean_kelurahan(self):
         value = self.cleaned_data.get("kelurahan")

@@ -207,14 +207,18 @@ def register(request, public_id):
         categories=categories,
         initial=initial,
         offer_save_phone=services.may_offer_phone_for_profile(request.user),
+        questions=services.questions_of(training),
+        profile_missing=_profile_missing(request.user, training),
     )
     if request.method == "POST" and form.is_valid():
+        applicant = form.applicant(request.user.email)
         try:
             registration = services.register(
                 request.user,
                 training,
-                form.applicant(request.user.email),
+                applicant,
                 category=form.chosen_category(),
+                answers=form.answers(),
             )
         except DomainError as exc:
             if exc.code == "already_registered":
@@ -230,12 +234,32 @@ def register(request, public_id):
                     messages.warning(
                         request, _("Nomor WhatsApp tidak disimpan: sudah dipakai akun lain.")
                     )
+            if form.cleaned_data.get("save_profile") and services.save_missing_to_profile(
+                request.user, applicant, form.profile_missing
+            ):
+                messages.info(request, _("Data Anda disimpan juga di profil."))
             return redirect("trainings:ticket", registration.public_id)
     return render(
         request,
         "trainings/register.html",
         {"training": training, "form": form, "categories": categories},
     )
+
+
+def _profile_missing(user, training) -> list[str]:
+    """The training's required profile fields the person's creator profile lacks and could
+    hold (the registration form offers to save them there); no query when none is required."""
+    wanted = [
+        n
+        for n in services.required_profile_fields(training)
+        if n in ("gender", "kelurahan", "birth_year")
+    ]
+    if not wanted:
+        return []
+    profile = services.creator_profile_of(user)
+    if profile is None:
+        return wanted if permissions.is_creator(user) else []
+    return [n for n in wanted if not getattr(profile, n)]
 
 
 def _status_message(registration) -> str:
@@ -849,6 +873,11 @@ def manage_participant(request, public_id, registration_id):
             "registration": registration,
             "sessions": sessions,
             "messages_sent": registration.messages,
+            "answers": list(
+                registration.answers.select_related("question").order_by(
+                    "question__position", "question__pk"
+                )
+            ),
             "feedback": getattr(registration, "feedback", None)
             if hasattr(registration, "feedback")
             else None,
