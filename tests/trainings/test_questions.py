@@ -251,3 +251,59 @@ def test_journey_organiser_asks_and_a_person_answers_on_the_page(client, trainin
         reverse("trainings:manage_participant", args=[training.public_id, registration.public_id])
     ).content.decode()
     assert "Keripik Tempe Bima" in detail and "Ukuran kaos" in detail
+
+
+def _xlsx(client, training):
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    response = client.get(reverse("trainings:manage_participants_xlsx", args=[training.public_id]))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    return book, list(book.active.iter_rows(values_only=True))
+
+
+def _answering(training, asked, n):
+    name, products, nib, size = asked
+    for i in range(n):
+        person = tf.person()
+        services.register(
+            person,
+            training,
+            tf.applicant(person, gender="P", kelurahan=factories.village("Dinoyo")),
+            answers={
+                name.pk: '=HYPERLINK("http://x","klik")' if i == 0 else f"Usaha {i}",
+                products.pk: ["Makanan", "Kriya"],
+                nib.pk: i % 2 == 0,
+            },
+        )
+
+
+def test_answers_are_columns_of_the_participant_xlsx(client, organiser, training, asked):
+    _answering(training, asked, 2)
+    client.force_login(organiser)
+    book, rows = _xlsx(client, training)
+    header = rows[0]
+    assert header[-4:] == ("Nama usaha", "Produk yang dijual", "Sudah punya NIB?", "Ukuran kaos")
+    first, second = rows[1], rows[2]
+    assert first[-4:] == ('=HYPERLINK("http://x","klik")', "Makanan; Kriya", "Ya", None)
+    cell = book.active.cell(row=2, column=len(header) - 3)
+    assert cell.data_type != "f"  # a formula someone typed stays text
+    assert second[-4:-1] == ("Usaha 1", "Makanan; Kriya", "Tidak")
+
+
+def test_the_xlsx_costs_the_same_queries_for_3_or_12_participants(
+    client, organiser, training, asked, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(organiser)
+    _answering(training, asked, 3)
+    with CaptureQueriesContext(connection) as few:
+        _xlsx(client, training)
+    _answering(training, asked, 9)
+    with django_assert_max_num_queries(len(few)):
+        _xlsx(client, training)

@@ -360,10 +360,15 @@ def _side_by_side(left, right):
     return table
 
 
-def participants_xlsx(training, rows, sessions) -> bytes:
+def participants_xlsx(training, rows, sessions, questions=(), answers=None) -> bytes:
     """The participant list as a spreadsheet, one row per registration, written by the one
     spreadsheet writer (a name such as "=HYPERLINK(…)" stays text, never a formula). `rows`
-    come from selectors.participants, so hidden contacts are already blank."""
+    come from selectors.participants, so hidden contacts are already blank. The training's
+    own questions are columns at the end, `answers` {registration id: {question id: value}}
+    (selectors.answers_by_registration)."""
+    from .models import answer_text
+
+    answers = answers or {}
     headers = [
         "No",
         "Kode tiket",
@@ -384,6 +389,7 @@ def participants_xlsx(training, rows, sessions) -> bytes:
         "Post-test",
         "Lulus",
         "Keterangan",
+        *[q.label for q in questions],
     ]
 
     def values():
@@ -409,6 +415,7 @@ def participants_xlsx(training, rows, sessions) -> bytes:
                 r.post_test_score,
                 {True: "Ya", False: "Tidak"}.get(r.completed, ""),
                 r.completion_reason,
+                *[answer_text(answers.get(r.pk, {}).get(q.pk)) for q in questions],
             ]
 
     return spreadsheets.xlsx_bytes([spreadsheets.Sheet("Peserta", headers, values())])

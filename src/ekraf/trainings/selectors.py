@@ -404,6 +404,19 @@ def participant(viewer, training: Training, public_id: str) -> Registration | No
     return registration
 
 
+def answers_by_registration(training: Training) -> dict[int, dict[int, object]]:
+    """Every answer to the training's questions, {registration id: {question id: value}}, in
+    one query whatever the number of participants."""
+    from .models import RegistrationAnswer
+
+    grouped: dict[int, dict[int, object]] = defaultdict(dict)
+    for registration_id, question_id, value in RegistrationAnswer.objects.filter(
+        question__training=training
+    ).values_list("registration_id", "question_id", "value"):
+        grouped[registration_id][question_id] = value
+    return grouped
+
+
 def messages_by_registration(training: Training) -> dict[str, list[OutboxMessage]]:
     """Outbox messages of a training, newest first, keyed by registration public id."""
     prefix = f"trn:{training.public_id}:"

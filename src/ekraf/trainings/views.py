@@ -937,7 +937,13 @@ def manage_participants_xlsx(request, public_id):
 
     training = selectors.training_for_manager(request.user, public_id)
     rows = selectors.participants(training, viewer=request.user)
-    content = papers.participants_xlsx(training, rows, list(training.sessions.all()))
+    content = papers.participants_xlsx(
+        training,
+        rows,
+        list(training.sessions.all()),
+        list(training.questions.all()),
+        selectors.answers_by_registration(training),
+    )
     audit(request.user, "training.participants.export", training, request=request)
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
