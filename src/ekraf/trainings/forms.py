@@ -11,7 +11,14 @@ from ekraf.core.forms import StyledForm, StyledModelForm
 from ekraf.core.models import Region, Space
 
 from . import services
-from .models import PROFILE_FIELDS, QuotaCategory, Registration, Training
+from .models import (
+    FEEDBACK_ASPECTS,
+    FEEDBACK_OPEN_QUESTIONS,
+    PROFILE_FIELDS,
+    QuotaCategory,
+    Registration,
+    Training,
+)
 from .question_forms import AnswersMixin
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -542,7 +549,13 @@ class ScoreImportForm(StyledForm):
         self.fields["attempt"].choices = attempt_choices()
 
 
+RATING_CHOICES = [(5, "5 — sangat baik"), (4, "4"), (3, "3"), (2, "2"), (1, "1 — buruk")]
+
+
 class FeedbackForm(StyledForm):
+    """The overall rating, a rating per aspect (FEEDBACK_ASPECTS), the open questions
+    (FEEDBACK_OPEN_QUESTIONS) and a comment; services.clean_feedback checks them."""
+
     rating = forms.TypedChoiceField(
         label=_("Seberapa bermanfaat pelatihan ini?"),
         choices=[(5, "5 — sangat"), (4, "4"), (3, "3"), (2, "2"), (1, "1 — tidak")],
@@ -555,6 +568,38 @@ class FeedbackForm(StyledForm):
         max_length=2000,
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = {"rating": self.fields.pop("rating")}
+        for key, label in FEEDBACK_ASPECTS.items():
+            fields[f"aspect_{key}"] = forms.TypedChoiceField(
+                label=_("Penilaian %(aspect)s") % {"aspect": str(label).lower()},
+                choices=RATING_CHOICES,
+                coerce=int,
+                widget=forms.RadioSelect,
+                required=False,  # an online training has no venue to rate
+                empty_value=None,
+            )
+        for key, label in FEEDBACK_OPEN_QUESTIONS.items():
+            fields[f"open_{key}"] = forms.CharField(
+                label=label,
+                widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+                max_length=2000,
+                required=False,
+            )
+        fields["comment"] = self.fields.pop("comment")
+        self.fields = fields
+
+    def aspects(self) -> dict:
+        return {
+            key: self.cleaned_data[f"aspect_{key}"]
+            for key in FEEDBACK_ASPECTS
+            if self.cleaned_data.get(f"aspect_{key}") is not None
+        }
+
+    def open_answers(self) -> dict:
+        return {key: self.cleaned_data.get(f"open_{key}", "") for key in FEEDBACK_OPEN_QUESTIONS}
 
 
 class CatalogueFilterForm(StyledForm):

@@ -320,6 +320,28 @@ def report_pdf(data, *, city_short_name: str, signer: str = "") -> bytes:
                 [["Nilai", "Jumlah"], *[(f"{r} bintang", n) for r, n in fb.distribution]], [30, 25]
             )
         )
+        rated = [a for a in fb.aspects if a.count]
+        if len(rated) > 1:
+            story.append(Spacer(1, 2 * mm))
+            story.append(P("Penilaian per aspek (1–5):", "base"))
+            story.append(
+                _grid(
+                    [
+                        ["Aspek", "Rata-rata", "Tanggapan", "5", "4", "3", "2", "1"],
+                        *[
+                            [a.label, _num(a.average), a.count, *[n for _r, n in a.distribution]]
+                            for a in rated
+                        ],
+                    ],
+                    [40, 22, 22, 14, 14, 14, 14, 14],
+                )
+            )
+        for question, texts in fb.open_answers:
+            if texts:
+                story.append(Spacer(1, 2 * mm))
+                story.append(P(question, "base"))
+                for answer in texts[:12]:
+                    story.append(P(f"- \u201c{answer}\u201d", "small"))
         if fb.comments:
             story.append(Spacer(1, 2 * mm))
             story.append(P("Komentar terpilih:", "base"))

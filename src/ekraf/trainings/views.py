@@ -467,6 +467,8 @@ def feedback(request, public_id):
                 registration,
                 form.cleaned_data["rating"],
                 form.cleaned_data.get("comment", ""),
+                aspects=form.aspects(),
+                open_answers=form.open_answers(),
             )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -1256,9 +1258,38 @@ def manage_completion(request, public_id):
 
 @organiser_page
 def manage_feedback(request, public_id):
+    from ekraf.insights import charts
+
     training = selectors.training_for_manager(request.user, public_id)
+    summary = selectors.feedback_summary(training)
+    rated = [a for a in summary.aspects if a.count]
+    averages = (
+        charts.bars(
+            "fb-rata",
+            _("Rata-rata penilaian per aspek (1–5)"),
+            [(a.label, float(a.average)) for a in rated],
+        )
+        if rated
+        else ""
+    )
+    aspect_charts = [
+        (
+            a,
+            charts.bars(
+                f"fb-{a.key}",
+                _("Sebaran nilai %(aspect)s") % {"aspect": a.label.lower()},
+                [(f"{rating} ★", n) for rating, n in a.distribution],
+            ),
+        )
+        for a in rated
+    ]
     return render(
         request,
         "trainings/manage/feedback.html",
-        {"training": training, "summary": selectors.feedback_summary(training)},
+        {
+            "training": training,
+            "summary": summary,
+            "averages_chart": averages,
+            "aspect_charts": aspect_charts,
+        },
     )

@@ -68,6 +68,7 @@ from .editing import (  # noqa: F401
     update_training,
 )
 from .feedback import (  # noqa: F401
+    clean_feedback,
     feedback_refusal,
     give_feedback,
 )
