@@ -307,3 +307,19 @@ def test_the_xlsx_costs_the_same_queries_for_3_or_12_participants(
     _answering(training, asked, 9)
     with django_assert_max_num_queries(len(few)):
         _xlsx(client, training)
+
+
+def test_a_duplicate_asks_the_same_questions_without_the_answers(training, asked, organiser):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _answering(training, asked, 1)
+    copy = services.duplicate_training(
+        organiser, training, first_day=timezone.localdate() + timedelta(days=60)
+    )
+    assert copy.required_profile_fields == ["gender", "kelurahan"]
+    assert [(q.label, q.kind, q.choices) for q in copy.questions.all()] == [
+        (q.label, q.kind, q.choices) for q in training.questions.all()
+    ]
+    assert not RegistrationAnswer.objects.filter(question__training=copy).exists()
