@@ -323,3 +323,16 @@ def test_a_duplicate_asks_the_same_questions_without_the_answers(training, asked
         (q.label, q.kind, q.choices) for q in training.questions.all()
     ]
     assert not RegistrationAnswer.objects.filter(question__training=copy).exists()
+
+
+def test_the_persons_answers_are_exported_and_erased_with_the_account(training, asked):
+    from ekraf.trainings.models import Registration
+
+    _answering(training, asked, 1)
+    registration = Registration.objects.get(training=training)
+    exported = services.export_person(registration.user)
+    assert {"question": "Nama usaha", "answer": '=HYPERLINK("http://x","klik")'} in exported[0][
+        "answers"
+    ]
+    services.erase_person(registration.user)
+    assert not RegistrationAnswer.objects.filter(registration=registration).exists()
