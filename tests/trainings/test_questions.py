@@ -336,3 +336,12 @@ def test_the_persons_answers_are_exported_and_erased_with_the_account(training, 
     ]
     services.erase_person(registration.user)
     assert not RegistrationAnswer.objects.filter(registration=registration).exists()
+
+
+def test_the_api_lists_the_questions_to_answer(client, training, asked):
+    data = client.get(f"/api/v1/trainings/{training.public_id}").json()
+    assert data["required_profile_fields"] == ["gender", "kelurahan"]
+    assert [(q["id"], q["kind"], q["required"]) for q in data["questions"]] == [
+        (q.pk, q.kind, q.required) for q in asked
+    ]
+    assert data["questions"][1]["choices"] == ["Makanan", "Kriya", "Fesyen"]

@@ -119,6 +119,15 @@ class CategoryOut(Schema):
     max_age: int | None
 
 
+class QuestionOut(Schema):
+    id: int
+    kind: str
+    label: str
+    help_text: str
+    choices: list[str]
+    required: bool
+
+
 class TrainingOut(Schema):
     id: str
     title: str
@@ -139,6 +148,13 @@ class TrainingOut(Schema):
     url: str
     sessions: list[SessionOut]
     categories: list[CategoryOut]
+    required_profile_fields: list[str] = Field(
+        default_factory=list, description="Data profil yang wajib diisi saat mendaftar"
+    )
+    questions: list[QuestionOut] = Field(
+        default_factory=list,
+        description="Pertanyaan pendaftaran; jawab lewat `answers` saat mendaftar",
+    )
 
 
 class TrainingItem(Schema):
@@ -294,6 +310,18 @@ def _training_out(training: Training, viewer=None) -> TrainingOut:
                 max_age=c.max_age,
             )
             for c in selectors.categories_with_counts(training)
+        ],
+        required_profile_fields=services.required_profile_fields(training),
+        questions=[
+            QuestionOut(
+                id=q.pk,
+                kind=q.kind,
+                label=q.label,
+                help_text=q.help_text,
+                choices=list(q.choices),
+                required=q.required,
+            )
+            for q in services.questions_of(training)
         ],
     )
 
