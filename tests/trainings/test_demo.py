@@ -92,3 +92,20 @@ def test_demo_has_a_finished_training_whose_waiting_list_was_told(demo_city):
     assert unseated.exists()
     told = OutboxMessage.objects.filter(kind="training.unseated", status="sent")
     assert told.count() == unseated.count()
+
+
+def test_demo_training_asks_its_own_questions_and_gets_multi_question_feedback(demo_city):
+    from ekraf.trainings import selectors
+    from ekraf.trainings.models import RegistrationAnswer
+
+    journey = Training.objects.get(title="Bimtek Konten Kreator: Branding Kota")
+    assert journey.required_profile_fields == ["gender", "kelurahan"]
+    kinds = list(journey.questions.values_list("kind", flat=True))
+    assert kinds == ["short", "single", "multiple", "yesno", "long"]
+    assert RegistrationAnswer.objects.filter(registration__training=journey).count() > 100
+    past = Training.objects.get(title="Pelatihan Konten Kreator Angkatan I")
+    assert past.questions.exists()
+    summary = selectors.feedback_summary(past)
+    rated = {a.key for a in summary.aspects if a.count}
+    assert rated == {"overall", "materi", "narasumber", "tempat", "waktu"}
+    assert any(texts for _question, texts in summary.open_answers)

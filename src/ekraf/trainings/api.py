@@ -119,6 +119,15 @@ class CategoryOut(Schema):
     max_age: int | None
 
 
+class QuestionOut(Schema):
+    id: int
+    kind: str
+    label: str
+    help_text: str
+    choices: list[str]
+    required: bool
+
+
 class TrainingOut(Schema):
     id: str
     title: str
@@ -139,6 +148,13 @@ class TrainingOut(Schema):
     url: str
     sessions: list[SessionOut]
     categories: list[CategoryOut]
+    required_profile_fields: list[str] = Field(
+        default_factory=list, description="Data profil yang wajib diisi saat mendaftar"
+    )
+    questions: list[QuestionOut] = Field(
+        default_factory=list,
+        description="Pertanyaan pendaftaran; jawab lewat `answers` saat mendaftar",
+    )
 
 
 class TrainingItem(Schema):
@@ -181,6 +197,13 @@ class RegistrationIn(In):
     origin: str | None = Field(None, max_length=150)
     audience: choice(Registration.Audience) | None = None
     motivation: str | None = Field(None, max_length=2000)
+    answers: dict[str, str | bool | list[str]] | None = Field(
+        None,
+        description=(
+            "Jawaban atas pertanyaan pendaftaran pelatihan: {id pertanyaan: jawaban}; teks, "
+            "satu pilihan, daftar pilihan, atau true/false untuk ya/tidak"
+        ),
+    )
 
 
 class RegistrationOut(Schema):
@@ -288,6 +311,18 @@ def _training_out(training: Training, viewer=None) -> TrainingOut:
             )
             for c in selectors.categories_with_counts(training)
         ],
+        required_profile_fields=services.required_profile_fields(training),
+        questions=[
+            QuestionOut(
+                id=q.pk,
+                kind=q.kind,
+                label=q.label,
+                help_text=q.help_text,
+                choices=list(q.choices),
+                required=q.required,
+            )
+            for q in services.questions_of(training)
+        ],
     )
 
 
@@ -310,7 +345,8 @@ def _load_training(training_id: str) -> Training:
     if not selectors.is_public_id(training_id):
         raise NotFound(_("Pelatihan tidak ditemukan."))
     training = (
-        Training.objects.select_related("agency")
+        services.with_has_questions(Training.objects)
+        .select_related("agency")
         .prefetch_related(Prefetch("sessions", queryset=Session.objects.select_related("space")))
         .filter(public_id=training_id)
         .first()
@@ -487,7 +523,12 @@ def register(request, training_id: str, payload: RegistrationIn):
     )
     # The service resolves the category among the training's own (one read, not two).
     registration = services.register(
-        actor, training, applicant, category_id=payload.category_id, user=user
+        actor,
+        training,
+        applicant,
+        category_id=payload.category_id,
+        user=user,
+        answers=payload.answers,
     )
     return Status(201, _registration_out(registration))
 

@@ -11,6 +11,7 @@ is mailed out when the demo loads.
 
 from __future__ import annotations
 
+import random
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,7 +23,17 @@ from django.utils import timezone
 from ekraf.core.models import Agency, OutboxMessage, Region, Space, Subsector
 
 from . import notices, services
-from .models import Attendance, Feedback, QuotaCategory, Registration, Session, Training
+from .models import (
+    FEEDBACK_ASPECTS,
+    Attendance,
+    Feedback,
+    QuotaCategory,
+    Registration,
+    RegistrationAnswer,
+    RegistrationQuestion,
+    Session,
+    Training,
+)
 
 S = Registration.Status
 ORIGINS = [
@@ -408,6 +419,9 @@ def _build_training(
     for r in registrations:
         r.training = training
         _told(history, r, sessions, deadline, first_start)
+    if plan.title in ASKING:
+        # A random stream of its own, so the other trainings' demo data stays as it was.
+        _questions_and_answers(training, registrations, random.Random(plan.title))  # noqa: S311 - demo data
     if plan.status == "finished" or running:
         _attendance_and_results(
             training,
@@ -418,7 +432,81 @@ def _build_training(
             rng,
             now,
             finished=plan.status == "finished",
+            online=plan.online,
         )
+
+
+# The trainings whose organisers ask their own questions (and require gender and kelurahan).
+ASKING = {"Bimtek Konten Kreator: Branding Kota", "Pelatihan Konten Kreator Angkatan I"}
+QUESTIONS = [
+    ("short", "Nama akun media sosial utama Anda", "Mis. @kopi.arema", [], True),
+    (
+        "single",
+        "Platform yang paling sering Anda pakai",
+        "",
+        ["Instagram", "TikTok", "YouTube", "Facebook"],
+        True,
+    ),
+    (
+        "multiple",
+        "Peralatan yang Anda punya",
+        "Pilih semua yang sesuai.",
+        ["Ponsel", "Tripod", "Mikrofon clip-on", "Lampu ring", "Kamera mirrorless"],
+        False,
+    ),
+    ("yesno", "Apakah Anda membawa laptop sendiri?", "", [], True),
+    ("long", "Konten seperti apa yang ingin Anda buat?", "", [], False),
+]
+HANDLES = ["@kopi.arema", "@batik.celaket", "@jalan2malang", "@dapur.bunda", "@kriya.tumapel"]
+IDEAS = [
+    "Video pendek tentang kuliner legendaris di Kayutangan.",
+    "Seri foto produk kriya dengan latar kampung tematik.",
+    "Vlog wisata murah meriah keliling Kota Malang.",
+    "",
+]
+OPEN_ANSWERS = {
+    "bermanfaat": [
+        "Praktik menyunting video langsung di ponsel.",
+        "Cara menyusun kalender konten sebulan.",
+        "Tips pencahayaan murah untuk foto produk.",
+        "",
+    ],
+    "topik": ["Monetisasi YouTube", "Iklan berbayar di Instagram", "Fotografi produk", ""],
+}
+
+
+def _questions_and_answers(training, registrations, rng) -> None:
+    """Questions on the registration form, and an answer from each registrant (in bulk)."""
+    training.required_profile_fields = ["gender", "kelurahan"]
+    training.save(update_fields=["required_profile_fields"])
+    questions = RegistrationQuestion.objects.bulk_create(
+        RegistrationQuestion(
+            training=training,
+            position=i,
+            kind=kind,
+            label=label,
+            help_text=help_text,
+            choices=choices,
+            required=required,
+        )
+        for i, (kind, label, help_text, choices, required) in enumerate(QUESTIONS)
+    )
+    answers = []
+    for r in registrations:
+        for q in questions:
+            if q.kind == "short":
+                value = rng.choice(HANDLES)
+            elif q.kind == "single":
+                value = rng.choice(q.choices)
+            elif q.kind == "multiple":
+                value = [c for c in q.choices if c == "Ponsel" or rng.random() < 0.35]
+            elif q.kind == "yesno":
+                value = rng.random() < 0.6
+            else:
+                value = rng.choice(IDEAS)
+            if value not in ("", []):
+                answers.append(RegistrationAnswer(registration=r, question=q, value=value))
+    RegistrationAnswer.objects.bulk_create(answers, batch_size=1000)
 
 
 def _snapshot(profile, category, rng) -> dict:
@@ -554,7 +642,7 @@ def _told(history, r, sessions, deadline, first_start):
 
 
 def _attendance_and_results(
-    training, sessions, registrations, organiser, history, rng, now, *, finished
+    training, sessions, registrations, organiser, history, rng, now, *, finished, online=False
 ):
     confirmed = [r for r in registrations if r.status == S.CONFIRMED]
     attendances = []
@@ -610,14 +698,23 @@ def _attendance_and_results(
             history.add(r, notices.completed(r), "completed")
     Registration.objects.bulk_update(confirmed, ["completed", "completion_reason"], batch_size=500)
     present = [r for r in confirmed if attended.get(r.pk)]
+    aspects = [k for k in FEEDBACK_ASPECTS if not (online and k == "tempat")]
+    extra = random.Random(training.title)  # noqa: S311 - demo; the other draws stay as they were
+
+    def feedback(r):
+        rating = rng.choice([5, 5, 4, 4, 4, 3, 5, 2])
+        return Feedback(
+            registration=r,
+            rating=rating,
+            aspect_ratings={
+                k: max(1, min(5, rating + extra.choice([-1, 0, 0, 0, 1]))) for k in aspects
+            },
+            open_answers={
+                k: text for k, choices in OPEN_ANSWERS.items() if (text := extra.choice(choices))
+            },
+            comment=rng.choice(COMMENTS),
+        )
+
     Feedback.objects.bulk_create(
-        [
-            Feedback(
-                registration=r,
-                rating=rng.choice([5, 5, 4, 4, 4, 3, 5, 2]),
-                comment=rng.choice(COMMENTS),
-            )
-            for r in present
-            if rng.random() < 0.6 or r.user.username == "kreator"
-        ]
+        [feedback(r) for r in present if rng.random() < 0.6 or r.user.username == "kreator"]
     )

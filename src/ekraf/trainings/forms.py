@@ -11,7 +11,15 @@ from ekraf.core.forms import StyledForm, StyledModelForm
 from ekraf.core.models import Region, Space
 
 from . import services
-from .models import QuotaCategory, Registration, Training
+from .models import (
+    FEEDBACK_ASPECTS,
+    FEEDBACK_OPEN_QUESTIONS,
+    PROFILE_FIELDS,
+    QuotaCategory,
+    Registration,
+    Training,
+)
+from .question_forms import AnswersMixin
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -331,7 +339,7 @@ def kelurahan_choices():
     return [("", _("— di luar kota / tidak diisi —")), *groups.items()]
 
 
-class RegistrationForm(StyledForm):
+class RegistrationForm(AnswersMixin, StyledForm):
     category = forms.ChoiceField(label=_("Kategori kuota"), widget=forms.RadioSelect)
     full_name = forms.CharField(label=_("Nama lengkap"), max_length=150)
     phone = forms.CharField(
@@ -371,7 +379,18 @@ class RegistrationForm(StyledForm):
         )
     )
 
-    def __init__(self, *args, training, categories, offer_save_phone=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        training,
+        categories,
+        offer_save_phone=False,
+        questions=(),
+        profile_missing=(),
+        **kwargs,
+    ):
+        """`questions`: the training's own; `profile_missing`: the required profile fields
+        the person's profile lacks (the form offers to save them there)."""
         super().__init__(*args, **kwargs)
         self.training = training
         if offer_save_phone:
@@ -408,6 +427,31 @@ class RegistrationForm(StyledForm):
             del self.fields["motivation"]
         needs_age = any(c.min_age is not None or c.max_age is not None for c in categories)
         self.fields["birth_year"].required = needs_age
+        for name in services.required_profile_fields(training):
+            self.fields[name].required = True
+            if name == "kelurahan":
+                self.fields[name].choices = [
+                    ("", _("— pilih kelurahan —")),
+                    *kelurahan_choices()[1:],
+                ]
+        self.profile_missing = [n for n in profile_missing if n in PROFILE_FIELDS]
+        if self.profile_missing:
+            fields = list(self.fields.items())
+            at = max([n for n, _f in fields].index(m) for m in self.profile_missing) + 1
+            save = forms.BooleanField(
+                label=_("Simpan juga ke profil saya: %(fields)s")
+                % {
+                    "fields": ", ".join(
+                        str(PROFILE_FIELDS[n]).lower() for n in self.profile_missing
+                    )
+                },
+                required=False,
+                initial=True,
+                help_text=_("Penyelenggara memerlukan data ini; profil Anda belum memuatnya."),
+            )
+            self.fields = dict([*fields[:at], ("save_profile", save), *fields[at:]])
+        self.add_questions(questions)
+        self.fields["consent"] = self.fields.pop("consent")  # last, after the questions
 
     def clean_kelurahan(self):
         value = self.cleaned_data.get("kelurahan")
@@ -505,7 +549,13 @@ class ScoreImportForm(StyledForm):
         self.fields["attempt"].choices = attempt_choices()
 
 
+RATING_CHOICES = [(5, "5 — sangat baik"), (4, "4"), (3, "3"), (2, "2"), (1, "1 — buruk")]
+
+
 class FeedbackForm(StyledForm):
+    """The overall rating, a rating per aspect (FEEDBACK_ASPECTS), the open questions
+    (FEEDBACK_OPEN_QUESTIONS) and a comment; services.clean_feedback checks them."""
+
     rating = forms.TypedChoiceField(
         label=_("Seberapa bermanfaat pelatihan ini?"),
         choices=[(5, "5 — sangat"), (4, "4"), (3, "3"), (2, "2"), (1, "1 — tidak")],
@@ -518,6 +568,38 @@ class FeedbackForm(StyledForm):
         max_length=2000,
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = {"rating": self.fields.pop("rating")}
+        for key, label in FEEDBACK_ASPECTS.items():
+            fields[f"aspect_{key}"] = forms.TypedChoiceField(
+                label=_("Penilaian %(aspect)s") % {"aspect": str(label).lower()},
+                choices=RATING_CHOICES,
+                coerce=int,
+                widget=forms.RadioSelect,
+                required=False,  # an online training has no venue to rate
+                empty_value=None,
+            )
+        for key, label in FEEDBACK_OPEN_QUESTIONS.items():
+            fields[f"open_{key}"] = forms.CharField(
+                label=label,
+                widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+                max_length=2000,
+                required=False,
+            )
+        fields["comment"] = self.fields.pop("comment")
+        self.fields = fields
+
+    def aspects(self) -> dict:
+        return {
+            key: self.cleaned_data[f"aspect_{key}"]
+            for key in FEEDBACK_ASPECTS
+            if self.cleaned_data.get(f"aspect_{key}") is not None
+        }
+
+    def open_answers(self) -> dict:
+        return {key: self.cleaned_data.get(f"open_{key}", "") for key in FEEDBACK_OPEN_QUESTIONS}
 
 
 class CatalogueFilterForm(StyledForm):

@@ -91,6 +91,9 @@ class Training(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     cancelled_reason = models.TextField(_("alasan pembatalan"), blank=True)
+    # Profile fields a registration must carry (a subset of PROFILE_FIELDS), so the report
+    # shows no "Tidak diisi": e.g. ["gender", "kelurahan"].
+    required_profile_fields = models.JSONField(_("data profil wajib"), default=list, blank=True)
     published_at = models.DateTimeField(_("diumumkan"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -118,6 +121,15 @@ class Training(models.Model):
 
     def __str__(self):
         return self.title
+
+
+#: Profile fields an organiser may make required at registration (fixed, small).
+PROFILE_FIELDS = {
+    "gender": _("Jenis kelamin"),
+    "kelurahan": _("Kelurahan tempat tinggal"),
+    "birth_year": _("Tahun lahir"),
+    "origin": _("Asal instansi/komunitas/sekolah"),
+}
 
 
 class Session(models.Model):
@@ -302,6 +314,72 @@ class Registration(models.Model):
         super().save(*args, **kwargs)
 
 
+class RegistrationQuestion(models.Model):
+    """An organiser's own question on a training's registration form."""
+
+    class Kind(models.TextChoices):
+        SHORT = "short", _("Jawaban singkat")
+        LONG = "long", _("Jawaban panjang")
+        SINGLE = "single", _("Pilih satu")
+        MULTIPLE = "multiple", _("Pilih beberapa")
+        YESNO = "yesno", _("Ya/tidak")
+
+    CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE)
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    kind = models.CharField(_("jenis jawaban"), max_length=10, choices=Kind.choices)
+    label = models.CharField(_("pertanyaan"), max_length=200)
+    help_text = models.CharField(_("keterangan"), max_length=300, blank=True)
+    choices = models.JSONField(_("pilihan"), default=list, blank=True)
+    required = models.BooleanField(_("wajib dijawab"), default=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("pertanyaan pendaftaran")
+        verbose_name_plural = _("pertanyaan pendaftaran")
+
+    def __str__(self):
+        return self.label
+
+
+class RegistrationAnswer(models.Model):
+    """A registrant's answer to one question: text, a choice, a list of choices, or a bool."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(
+        RegistrationQuestion, on_delete=models.CASCADE, related_name="answers"
+    )
+    value = models.JSONField()
+
+    class Meta:
+        verbose_name = _("jawaban pendaftaran")
+        verbose_name_plural = _("jawaban pendaftaran")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "question"], name="answer_once_per_question"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.question} · {self.registration}"
+
+    @property
+    def text(self) -> str:
+        return answer_text(self.value)
+
+
+def answer_text(value) -> str:
+    """An answer as one line of text (the participant list, the spreadsheet)."""
+    if value is True:
+        return "Ya"
+    if value is False:
+        return "Tidak"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
 class Attendance(models.Model):
     """A check-in of a registration at a session; at most one, whoever scans first."""
 
@@ -336,13 +414,33 @@ class Attendance(models.Model):
         return f"{self.registration} @ {self.session}"
 
 
+#: Aspects rated 1–5 on the feedback form, besides the overall `rating` (which older
+#: feedback, given before aspects existed, carries alone).
+FEEDBACK_ASPECTS = {
+    "materi": _("Materi"),
+    "narasumber": _("Narasumber"),
+    "tempat": _("Tempat"),
+    "waktu": _("Waktu"),
+}
+
+#: Open questions on the feedback form, besides the comment (saran).
+FEEDBACK_OPEN_QUESTIONS = {
+    "bermanfaat": _("Apa yang paling bermanfaat dari pelatihan ini?"),
+    "topik": _("Topik pelatihan apa yang Anda perlukan berikutnya?"),
+}
+
+
 class Feedback(models.Model):
-    """A participant's rating and comment, given once after the last session."""
+    """A participant's ratings and answers, given once after the last session: the overall
+    rating, one rating per aspect (FEEDBACK_ASPECTS; empty on feedback given before aspects
+    existed), answers to the open questions, and a comment."""
 
     registration = models.OneToOneField(
         Registration, on_delete=models.CASCADE, related_name="feedback"
     )
     rating = models.PositiveSmallIntegerField(_("penilaian (1–5)"))
+    aspect_ratings = models.JSONField(_("penilaian per aspek"), default=dict, blank=True)
+    open_answers = models.JSONField(_("jawaban terbuka"), default=dict, blank=True)
     comment = models.TextField(_("komentar"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -320,6 +320,28 @@ def report_pdf(data, *, city_short_name: str, signer: str = "") -> bytes:
                 [["Nilai", "Jumlah"], *[(f"{r} bintang", n) for r, n in fb.distribution]], [30, 25]
             )
         )
+        rated = [a for a in fb.aspects if a.count]
+        if len(rated) > 1:
+            story.append(Spacer(1, 2 * mm))
+            story.append(P("Penilaian per aspek (1–5):", "base"))
+            story.append(
+                _grid(
+                    [
+                        ["Aspek", "Rata-rata", "Tanggapan", "5", "4", "3", "2", "1"],
+                        *[
+                            [a.label, _num(a.average), a.count, *[n for _r, n in a.distribution]]
+                            for a in rated
+                        ],
+                    ],
+                    [40, 22, 22, 14, 14, 14, 14, 14],
+                )
+            )
+        for question, texts in fb.open_answers:
+            if texts:
+                story.append(Spacer(1, 2 * mm))
+                story.append(P(question, "base"))
+                for answer in texts[:12]:
+                    story.append(P(f"- \u201c{answer}\u201d", "small"))
         if fb.comments:
             story.append(Spacer(1, 2 * mm))
             story.append(P("Komentar terpilih:", "base"))
@@ -360,10 +382,15 @@ def _side_by_side(left, right):
     return table
 
 
-def participants_xlsx(training, rows, sessions) -> bytes:
+def participants_xlsx(training, rows, sessions, questions=(), answers=None) -> bytes:
     """The participant list as a spreadsheet, one row per registration, written by the one
     spreadsheet writer (a name such as "=HYPERLINK(…)" stays text, never a formula). `rows`
-    come from selectors.participants, so hidden contacts are already blank."""
+    come from selectors.participants, so hidden contacts are already blank. The training's
+    own questions are columns at the end, `answers` {registration id: {question id: value}}
+    (selectors.answers_by_registration)."""
+    from .models import answer_text
+
+    answers = answers or {}
     headers = [
         "No",
         "Kode tiket",
@@ -384,6 +411,7 @@ def participants_xlsx(training, rows, sessions) -> bytes:
         "Post-test",
         "Lulus",
         "Keterangan",
+        *[q.label for q in questions],
     ]
 
     def values():
@@ -409,6 +437,7 @@ def participants_xlsx(training, rows, sessions) -> bytes:
                 r.post_test_score,
                 {True: "Ya", False: "Tidak"}.get(r.completed, ""),
                 r.completion_reason,
+                *[answer_text(answers.get(r.pk, {}).get(q.pk)) for q in questions],
             ]
 
     return spreadsheets.xlsx_bytes([spreadsheets.Sheet("Peserta", headers, values())])

@@ -183,8 +183,11 @@ def training_for_public(public_id: str, user=None) -> Training:
     """A training anyone may see (drafts only to its organisers)."""
     if not is_public_id(public_id):
         raise NotFound(_("Pelatihan tidak ditemukan."))
+    from .services.questions import with_has_questions
+
     training = (
-        Training.objects.select_related("agency")
+        with_has_questions(Training.objects)
+        .select_related("agency")
         .prefetch_related(
             Prefetch("sessions", queryset=Session.objects.select_related("space")),
             "subsectors",
@@ -401,6 +404,19 @@ def participant(viewer, training: Training, public_id: str) -> Registration | No
     return registration
 
 
+def answers_by_registration(training: Training) -> dict[int, dict[int, object]]:
+    """Every answer to the training's questions, {registration id: {question id: value}}, in
+    one query whatever the number of participants."""
+    from .models import RegistrationAnswer
+
+    grouped: dict[int, dict[int, object]] = defaultdict(dict)
+    for registration_id, question_id, value in RegistrationAnswer.objects.filter(
+        question__training=training
+    ).values_list("registration_id", "question_id", "value"):
+        grouped[registration_id][question_id] = value
+    return grouped
+
+
 def messages_by_registration(training: Training) -> dict[str, list[OutboxMessage]]:
     """Outbox messages of a training, newest first, keyed by registration public id."""
     prefix = f"trn:{training.public_id}:"
@@ -440,14 +456,44 @@ def sheet_rows(session: Session) -> list[Registration]:
 
 
 @dataclass
+class AspectSummary:
+    key: str
+    label: str
+    count: int = 0
+    average: Decimal | None = None
+    distribution: list[tuple[int, int]] = field(default_factory=list)  # (rating, count) 5..1
+
+
+@dataclass
 class FeedbackSummary:
     count: int = 0
     average: Decimal | None = None
     distribution: list[tuple[int, int]] = field(default_factory=list)  # (rating, count) 5..1
     comments: list[Feedback] = field(default_factory=list)
+    # The overall rating first, then one per aspect (feedback given before aspects existed
+    # counts only in the overall one).
+    aspects: list[AspectSummary] = field(default_factory=list)
+    open_answers: list[tuple[str, list[str]]] = field(default_factory=list)  # (question, texts)
+
+
+def _aspect(key: str, label: str, ratings: list[int]) -> AspectSummary:
+    if not ratings:
+        return AspectSummary(key, label, distribution=[(r, 0) for r in (5, 4, 3, 2, 1)])
+    counts = Counter(ratings)
+    return AspectSummary(
+        key,
+        label,
+        count=len(ratings),
+        average=(Decimal(sum(ratings)) / len(ratings)).quantize(Decimal("0.1")),
+        distribution=[(r, counts.get(r, 0)) for r in (5, 4, 3, 2, 1)],
+    )
 
 
 def feedback_summary(training: Training) -> FeedbackSummary:
+    """Averages and distributions of the overall rating and of each aspect, the open answers
+    and the comments: one query."""
+    from .models import FEEDBACK_ASPECTS, FEEDBACK_OPEN_QUESTIONS
+
     feedback = list(
         Feedback.objects.filter(registration__training=training)
         .select_related("registration")
@@ -455,13 +501,33 @@ def feedback_summary(training: Training) -> FeedbackSummary:
     )
     if not feedback:
         return FeedbackSummary()
-    counts = Counter(f.rating for f in feedback)
-    average = Decimal(sum(f.rating for f in feedback)) / len(feedback)
+    overall = _aspect("overall", _("Keseluruhan"), [f.rating for f in feedback])
+    aspects = [overall] + [
+        _aspect(
+            key,
+            str(label),
+            [
+                f.aspect_ratings[key]
+                for f in feedback
+                if isinstance((f.aspect_ratings or {}).get(key), int)
+            ],
+        )
+        for key, label in FEEDBACK_ASPECTS.items()
+    ]
+    open_answers = [
+        (
+            str(label),
+            [f.open_answers[key] for f in feedback if (f.open_answers or {}).get(key)],
+        )
+        for key, label in FEEDBACK_OPEN_QUESTIONS.items()
+    ]
     return FeedbackSummary(
         count=len(feedback),
-        average=average.quantize(Decimal("0.1")),
-        distribution=[(r, counts.get(r, 0)) for r in (5, 4, 3, 2, 1)],
+        average=overall.average,
+        distribution=overall.distribution,
         comments=[f for f in feedback if f.comment],
+        aspects=aspects,
+        open_answers=open_answers,
     )
 
 

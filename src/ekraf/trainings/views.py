@@ -207,14 +207,18 @@ def register(request, public_id):
         categories=categories,
         initial=initial,
         offer_save_phone=services.may_offer_phone_for_profile(request.user),
+        questions=services.questions_of(training),
+        profile_missing=_profile_missing(request.user, training),
     )
     if request.method == "POST" and form.is_valid():
+        applicant = form.applicant(request.user.email)
         try:
             registration = services.register(
                 request.user,
                 training,
-                form.applicant(request.user.email),
+                applicant,
                 category=form.chosen_category(),
+                answers=form.answers(),
             )
         except DomainError as exc:
             if exc.code == "already_registered":
@@ -230,12 +234,32 @@ def register(request, public_id):
                     messages.warning(
                         request, _("Nomor WhatsApp tidak disimpan: sudah dipakai akun lain.")
                     )
+            if form.cleaned_data.get("save_profile") and services.save_missing_to_profile(
+                request.user, applicant, form.profile_missing
+            ):
+                messages.info(request, _("Data Anda disimpan juga di profil."))
             return redirect("trainings:ticket", registration.public_id)
     return render(
         request,
         "trainings/register.html",
         {"training": training, "form": form, "categories": categories},
     )
+
+
+def _profile_missing(user, training) -> list[str]:
+    """The training's required profile fields the person's creator profile lacks and could
+    hold (the registration form offers to save them there); no query when none is required."""
+    wanted = [
+        n
+        for n in services.required_profile_fields(training)
+        if n in ("gender", "kelurahan", "birth_year")
+    ]
+    if not wanted:
+        return []
+    profile = services.creator_profile_of(user)
+    if profile is None:
+        return wanted if permissions.is_creator(user) else []
+    return [n for n in wanted if not getattr(profile, n)]
 
 
 def _status_message(registration) -> str:
@@ -443,6 +467,8 @@ def feedback(request, public_id):
                 registration,
                 form.cleaned_data["rating"],
                 form.cleaned_data.get("comment", ""),
+                aspects=form.aspects(),
+                open_answers=form.open_answers(),
             )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -874,6 +900,11 @@ def manage_participant(request, public_id, registration_id):
             "registration": registration,
             "sessions": sessions,
             "messages_sent": registration.messages,
+            "answers": list(
+                registration.answers.select_related("question").order_by(
+                    "question__position", "question__pk"
+                )
+            ),
             "feedback": getattr(registration, "feedback", None)
             if hasattr(registration, "feedback")
             else None,
@@ -933,7 +964,13 @@ def manage_participants_xlsx(request, public_id):
 
     training = selectors.training_for_manager(request.user, public_id)
     rows = selectors.participants(training, viewer=request.user)
-    content = papers.participants_xlsx(training, rows, list(training.sessions.all()))
+    content = papers.participants_xlsx(
+        training,
+        rows,
+        list(training.sessions.all()),
+        list(training.questions.all()),
+        selectors.answers_by_registration(training),
+    )
     audit(request.user, "training.participants.export", training, request=request)
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -1249,9 +1286,38 @@ def manage_completion(request, public_id):
 
 @organiser_page
 def manage_feedback(request, public_id):
+    from ekraf.insights import charts
+
     training = selectors.training_for_manager(request.user, public_id)
+    summary = selectors.feedback_summary(training)
+    rated = [a for a in summary.aspects if a.count]
+    averages = (
+        charts.bars(
+            "fb-rata",
+            _("Rata-rata penilaian per aspek (1–5)"),
+            [(a.label, float(a.average)) for a in rated],
+        )
+        if rated
+        else ""
+    )
+    aspect_charts = [
+        (
+            a,
+            charts.bars(
+                f"fb-{a.key}",
+                _("Sebaran nilai %(aspect)s") % {"aspect": a.label.lower()},
+                [(f"{rating} ★", n) for rating, n in a.distribution],
+            ),
+        )
+        for a in rated
+    ]
     return render(
         request,
         "trainings/manage/feedback.html",
-        {"training": training, "summary": selectors.feedback_summary(training)},
+        {
+            "training": training,
+            "summary": summary,
+            "averages_chart": averages,
+            "aspect_charts": aspect_charts,
+        },
     )

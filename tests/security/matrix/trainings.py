@@ -35,6 +35,7 @@ trainings:manage_list                                login     forbidden ok     
 trainings:manage_create                              login     forbidden ok        ok        forbidden forbidden forbidden forbidden ok
 trainings:manage_detail                              login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
 trainings:manage_edit                                login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
+trainings:manage_questions                           login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
 trainings:manage_status                              login     forbidden method    method    forbidden forbidden forbidden forbidden method
 trainings:manage_cancel                              login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
 trainings:manage_duplicate                           login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok

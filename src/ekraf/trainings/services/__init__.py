@@ -68,6 +68,7 @@ from .editing import (  # noqa: F401
     update_training,
 )
 from .feedback import (  # noqa: F401
+    clean_feedback,
     feedback_refusal,
     give_feedback,
 )
@@ -84,6 +85,20 @@ from .messaging import (  # noqa: F401
 from .personal_data import (  # noqa: F401
     erase_person,
     export_person,
+)
+from .questions import (  # noqa: F401
+    MAX_QUESTIONS,
+    QuestionInput,
+    answer_field,
+    clean_answer,
+    clean_answers,
+    missing_profile_refusal,
+    questions_of,
+    required_profile_fields,
+    save_missing_to_profile,
+    save_questions,
+    store_answers,
+    with_has_questions,
 )
 from .registration import (  # noqa: F401
     CODE_ATTEMPTS,

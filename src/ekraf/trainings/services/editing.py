@@ -328,9 +328,10 @@ def _refuse_past_sessions(training: Training, sessions: list[SessionInput], now)
 
 
 def duplicate_training(actor, training: Training, *, first_day, title: str = "") -> Training:
-    """*Duplikat*: a new draft with the same description, rules, categories and places, its
-    sessions moved so that the first falls on `first_day` at the same hours. Nobody registered
-    comes along; the organiser checks it and publishes it."""
+    """*Duplikat*: a new draft with the same description, rules, categories, places and
+    registration questions (not their answers), its sessions moved so that the first falls on
+    `first_day` at the same hours. Nobody registered comes along; the organiser checks it and
+    publishes it."""
     require_manager(actor, training)
     old_sessions = list(training.sessions.select_related("space").order_by("starts_at"))
     if not old_sessions:
@@ -368,6 +369,25 @@ def duplicate_training(actor, training: Training, *, first_day, title: str = "")
         categories=categories,
         subsectors=list(training.subsectors.all()),
     )
+    questions = list(training.questions.all())
+    if questions or training.required_profile_fields:
+        from .questions import QuestionInput, save_questions
+
+        save_questions(
+            actor,
+            copy,
+            [
+                QuestionInput(
+                    label=q.label,
+                    kind=q.kind,
+                    help_text=q.help_text,
+                    choices=list(q.choices),
+                    required=q.required,
+                )
+                for q in questions
+            ],
+            list(training.required_profile_fields or []),
+        )
     audit(actor, "training.duplicate", copy, detail={"from": training.public_id})
     return copy
 

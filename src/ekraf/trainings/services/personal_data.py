@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Feedback, Registration
+from ..models import Feedback, Registration, RegistrationAnswer
 from .common import Status, TStatus
 from .locking import _lock
 from .waitinglist import _offer_free_seats
@@ -19,7 +19,7 @@ def export_person(user) -> list[dict]:
     for r in (
         Registration.objects.filter(user=user)
         .select_related("training__agency", "category", "kelurahan")
-        .prefetch_related("attendances__session")
+        .prefetch_related("attendances__session", "answers__question")
         .order_by("created_at")
     ):
         feedback = Feedback.objects.filter(registration=r).first()
@@ -54,7 +54,15 @@ def export_person(user) -> list[dict]:
                     }
                     for a in r.attendances.all()
                 ],
-                "feedback": {"rating": feedback.rating, "comment": feedback.comment}
+                "answers": [
+                    {"question": a.question.label, "answer": a.value} for a in r.answers.all()
+                ],
+                "feedback": {
+                    "rating": feedback.rating,
+                    "aspects": feedback.aspect_ratings,
+                    "open_answers": feedback.open_answers,
+                    "comment": feedback.comment,
+                }
                 if feedback
                 else None,
             }
@@ -67,7 +75,8 @@ def erase_person(user) -> None:
     registrations and feedback kept about the person.
 
     Removed everywhere: e-mail, phone, gender, birth year, kelurahan, origin, audience, the
-    free-text motivation, and feedback comments. Kept, because a legal record needs it: the
+    free-text motivation, the answers to a training's own questions, and feedback comments
+    and open answers. Kept, because a legal record needs it: the
     name, status, attendance, scores and completion of registrations that were attended
     (the agency's filed attendance sheets and activity report, and issued certificates, which
     must stay verifiable) and feedback ratings (only counted in reports). A registration never
@@ -102,4 +111,5 @@ def erase_person(user) -> None:
     mine.filter(attendances__isnull=True, status=Status.CANCELLED).update(
         full_name=_("Akun dihapus")
     )
-    Feedback.objects.filter(registration__user=user).update(comment="")
+    RegistrationAnswer.objects.filter(registration__user=user).delete()
+    Feedback.objects.filter(registration__user=user).update(comment="", open_answers={})

@@ -25,6 +25,7 @@ from .. import notices
 from ..models import QuotaCategory, Registration, Training
 from .common import Status, TStatus, _first_start, _now, _tell, cancellation_deadline
 from .locking import _lock, _seat_counts
+from .questions import clean_answers, missing_profile_refusal, questions_of, store_answers
 from .waitinglist import _offer_free_seats
 
 
@@ -253,10 +254,16 @@ def register(
     category: QuotaCategory | None = None,
     category_id: int | None = None,
     user=None,
+    answers: dict | None = None,
     now=None,
 ) -> Registration:
     """Register `user` (default: the actor) and decide at once: confirmed, waitlisted, or — in
-    selection mode — applied. The locking scheme is in locking.py."""
+    selection mode — applied. The locking scheme is in locking.py.
+
+    `answers` are the answers to the training's own questions, {question id: value}
+    (services.questions.clean_answers). A person registering themselves must fill the profile
+    fields the training requires and answer its required questions; an organiser registering
+    someone (a walk-in) may leave them empty."""
     now = _now(now)
     user = user or actor
     by_organiser = user.pk != getattr(actor, "pk", None)
@@ -283,6 +290,11 @@ def register(
     if refusal:
         raise Conflict(refusal, code="registration_closed")
     applicant = _clean_applicant(applicant)
+    if not by_organiser:
+        missing = missing_profile_refusal(training, applicant)
+        if missing is not None:
+            raise missing
+    answers = clean_answers(questions_of(training), answers, enforce_required=not by_organiser)
     if by_organiser and not permissions.can_see_creator_contact(actor, creator_profile_of(user)):
         # Registering someone copies only what the organiser may see: a contact the person
         # withheld from the registry is not handed over by putting them in a training. They
@@ -349,6 +361,7 @@ def register(
                     registration.confirmed_at = now
             if _insert_with_fresh_codes(registration):
                 texts = _answers(registration, sessions, deadline)  # they quote the codes
+            store_answers(registration, answers)
             answer = texts[registration.status]
             # A new registration's outbox key is new too (one INSERT, no look-up), and its
             # message goes out with the next batched sweep, not as a worker job of its own.
