@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import question_views, views
+from . import views
 
 app_name = "trainings"
 
@@ -33,7 +33,7 @@ urlpatterns = [
     path("kelola/pelatihan/baru/", views.manage_create, name="manage_create"),
     path(_manage, views.manage_detail, name="manage_detail"),
     path(_manage + "ubah/", views.manage_edit, name="manage_edit"),
-    path(_manage + "pertanyaan/", question_views.manage_questions, name="manage_questions"),
+    path(_manage + "pertanyaan/", views.manage_questions, name="manage_questions"),
     path(_manage + "status/", views.manage_status, name="manage_status"),
     path(_manage + "duplikat/", views.manage_duplicate, name="manage_duplicate"),
     path(_manage + "pesan/", views.manage_message, name="manage_message"),

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from ekraf.core.errors import DomainError
 
-from . import selectors, services
-from .models import Training
-from .question_forms import QuestionFormSet, RequiredFieldsForm, ordered_inputs, question_initial
-from .views import organiser_page
+from .. import selectors, services
+from ..models import Training
+from ..question_forms import QuestionFormSet, RequiredFieldsForm, ordered_inputs, question_initial
+from .base import organiser_page
 
 
 @organiser_page
