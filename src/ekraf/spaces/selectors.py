@@ -41,6 +41,16 @@ def rooms():
     )
 
 
+def calendar_rooms():
+    """Bookable rooms with their hours: what a calendar grid shows (two queries)."""
+    return (
+        Room.objects.filter(space__is_active=True)
+        .select_related("space")
+        .prefetch_related(Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday")))
+        .order_by("space__floor", "space__name")
+    )
+
+
 def room(code: str) -> Room:
     found = rooms().filter(space__code=code).first()
     if found is None:

@@ -14,6 +14,7 @@ from ekraf.core.errors import DomainError, NotFound
 from ekraf.core.services import audit
 from ekraf.core.uploads import accept_image
 
+from .. import availability
 from ..models import Blackout, OpeningHours, PriceRule, Room, RoomPhoto, UseClass
 
 ROOM_FIELDS = (
@@ -76,6 +77,7 @@ def set_hours(actor, room: Room, hours: dict[int, tuple[time, time] | None]) -> 
             for day, span in sorted(hours.items())
             if span is not None
         )
+        availability.changed()  # bulk_create sends no signal
         audit(actor, "room.hours", room.space)
 
 
