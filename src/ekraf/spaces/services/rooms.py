@@ -47,6 +47,7 @@ def create_room_for(space) -> Room:
             OpeningHours(room=room, weekday=day, opens=opens, closes=closes)
             for day, (opens, closes) in DEFAULT_HOURS.items()
         )
+        availability.changed()  # bulk_create sends no signal
     return room
 
 
