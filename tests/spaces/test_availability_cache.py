@@ -96,6 +96,11 @@ def test_a_repeat_reads_no_bookings_and_the_count_stays_constant(client, worksho
     miss, hit = _queries(client, _month(day)), _queries(client, _month(day))
     assert hit == 0 and miss <= 4  # rooms, their hours, bookings, closures
     assert _queries(client, _api(day)) == 3 and _queries(client, _api(day)) == 0
+    # A range that does not run midnight to midnight is answered, never kept.
+    odd = "/api/v1/spaces/availability?" + urlencode(
+        {"from": sf.at(day, 7, 13).isoformat(), "to": sf.at(day, 19, 1).isoformat()}
+    )
+    assert _queries(client, odd) == _queries(client, odd) == 3
     # Many more bookings in every room: the same number of queries, hit or miss.
     for code in ("ruang-workshop", "auditorium", "podcast", "food-lab"):
         space = sf.room(code).space

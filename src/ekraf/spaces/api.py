@@ -11,7 +11,7 @@ booking's state does not allow (`illegal_transition`).
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, time
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -266,8 +266,14 @@ def _availability(start, end, space_ids, details: bool) -> HttpResponse:
     """The answer is written straight to JSON (the documented AvailabilityOut shape): a month
     of the whole centre is over a thousand intervals, and validating each through pydantic
     cost more than the query. The JSON is kept per period, rooms and details until a hold
-    changes (spaces.availability): a repeat costs two cache reads and no SQL."""
+    changes (spaces.availability): a repeat costs two cache reads and no SQL. Only periods
+    from midnight to midnight (what calendars ask) are kept: a range to the second would give
+    every caller a key of their own."""
     ids = ",".join(str(i) for i in space_ids) if space_ids is not None else "all"
+    if any(timezone.localtime(t).time() != time() for t in (start, end)):
+        return HttpResponse(
+            _availability_json(start, end, space_ids, details), content_type="application/json"
+        )
     body = availability.cached(
         "api",
         (start.isoformat(), end.isoformat(), ids, int(details)),
