@@ -433,6 +433,11 @@ VERIFY_RATE_PER_MINUTE = int(env("EKRAF_VERIFY_RATE_PER_MINUTE", "60"))
 # verification; revocation deletes it at once). Only with Redis: the embedded default cache is
 # the database, where a cache hit costs the same query as the certificate itself.
 VERIFY_CACHE_SECONDS = int(env("EKRAF_VERIFY_CACHE_SECONDS", "600" if REDIS_URL else "0"))
+# How long a period's computed room availability is kept (spaces.availability: keyed by a
+# version every booking change bumps, so it is never stale). Only with Redis, as above.
+SPACES_AVAILABILITY_CACHE_SECONDS = int(
+    env("EKRAF_SPACES_AVAILABILITY_CACHE_SECONDS", "600" if REDIS_URL else "0")
+)
 # The agency whose staff receive professional-certification referrals.
 REFERRAL_AGENCY_CODE = env("EKRAF_REFERRAL_AGENCY", "disnaker-pmptsp")
 # Rate-limit counters: process memory in the embedded setup (no database round trip on the

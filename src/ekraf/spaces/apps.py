@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,6 +28,17 @@ class SpacesConfig(AppConfig):
         from .personal_data import erase_person, export_person
 
         post_save.connect(_room_for_new_space, sender=Space, dispatch_uid="spaces.room_for_space")
+        # Every write of a hold, closure or room makes the cached availability miss.
+        from . import availability
+        from .models import Blackout, Booking, OpeningHours, Room
+
+        for model in (Booking, Blackout, OpeningHours, Room, Space):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    availability.changed,
+                    sender=model,
+                    dispatch_uid=f"spaces.availability.{signal is post_save}.{model.__name__}",
+                )
         nav.register(nav.NavItem(_("Ruang MCC"), "spaces:rooms", lambda user: True, "main", 60))
         nav.register(
             nav.NavItem(

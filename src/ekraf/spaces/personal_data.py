@@ -4,6 +4,7 @@ bookings themselves stay, without the person, so the centre's calendar and count
 
 from __future__ import annotations
 
+from . import availability
 from .models import Booking
 
 
@@ -41,3 +42,4 @@ def erase_person(user) -> None:
         purpose="",
         request_letter="",
     )
+    availability.changed()  # the manager's cached details name the contact

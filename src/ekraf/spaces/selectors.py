@@ -41,6 +41,16 @@ def rooms():
     )
 
 
+def calendar_rooms():
+    """Bookable rooms with their hours: what a calendar grid shows (two queries)."""
+    return (
+        Room.objects.filter(space__is_active=True)
+        .select_related("space")
+        .prefetch_related(Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday")))
+        .order_by("space__floor", "space__name")
+    )
+
+
 def room(code: str) -> Room:
     found = rooms().filter(space__code=code).first()
     if found is None:
@@ -93,10 +103,14 @@ def _times(queryset, fields: list[str]) -> list[tuple]:
     annotated = queryset.annotate(**{alias: _epoch(name) for name, alias in names.items()})
     rows = annotated.values_list(*[names.get(f, f) for f in fields])
     at = datetime.fromtimestamp
-    return [
-        tuple(at(v, UTC) if f in names else v for f, v in zip(fields, row, strict=True))
-        for row in rows
-    ]
+    times = [i for i, f in enumerate(fields) if f in names]
+    out = []
+    for row in rows:
+        row = list(row)
+        for i in times:
+            row[i] = at(row[i], UTC)
+        out.append(tuple(row))
+    return out
 
 
 _DETAIL_FIELDS = ("public_id", "status", "title", "organisation", "contact_name", "attendees")
@@ -108,12 +122,17 @@ def busy(start: datetime, end: datetime, *, space_ids=None, details: bool = Fals
     fields = ["space_id", "starts_at", "ends_at", "until", "status", "source"]
     if details:
         fields += _DETAIL_FIELDS
-    bookings = _overlapping(Booking.objects.filter(status__in=Booking.HOLDING), start, end)
+    # Unordered (sorted below in Python): the model's ordering would make the database sort.
+    bookings = _overlapping(
+        Booking.objects.filter(status__in=Booking.HOLDING).order_by(), start, end
+    )
     if space_ids is not None:
         bookings = bookings.filter(space_id__in=list(space_ids))
     rows = _times(bookings, fields)
     if details:
-        queued = Booking.objects.filter(status=S.QUEUED, starts_at__lt=end, until__gt=start)
+        queued = Booking.objects.filter(
+            status=S.QUEUED, starts_at__lt=end, until__gt=start
+        ).order_by()
         if space_ids is not None:
             queued = queued.filter(space_id__in=list(space_ids))
         rows += _times(queued, fields)

@@ -15,9 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,8 +30,8 @@ from ekraf.core.models import Space
 from ekraf.core.selectors import current_city
 from ekraf.core.uploads import serve
 
+from . import availability, notices, papers, selectors, services
 from . import calendar as feeds
-from . import notices, papers, selectors, services
 from .forms import (
     ApproveForm,
     BlackoutForm,
@@ -86,9 +89,12 @@ def _period(request) -> tuple[str, date, int]:
     return "week", selectors.week_of(day), 7
 
 
-def _calendar_context(request, room_list, *, details: bool) -> dict:
+def _calendar_context(request, room_list, *, details: bool, rooms_key: str) -> dict:
+    """The grid's navigation and the grid itself, rendered (`grid_html`). The rendered grid is
+    kept per period, rooms (`rooms_key`), details, language and today until a hold, closure or
+    room changes (spaces.availability): a repeat reads no bookings and renders no cells.
+    `room_list` is only evaluated when the grid is drawn."""
     view, first, days = _period(request)
-    grid = selectors.calendar(room_list, first, days, details=details)
     if view == "month":
         prev_first = (first - timedelta(days=1)).replace(day=1)
         nxt = first + timedelta(days=days)
@@ -98,14 +104,22 @@ def _calendar_context(request, room_list, *, details: bool) -> dict:
         prev_q = f"?minggu={first - timedelta(days=7):%Y-%m-%d}"
         next_q = f"?minggu={first + timedelta(days=7):%Y-%m-%d}"
         other_q = f"?bulan={first:%Y-%m}"
-    return {
-        "grid": grid,
+    today = timezone.localdate()
+    context = {
         "view": view,
         "prev_q": prev_q,
         "next_q": next_q,
         "other_q": other_q,
-        "today": timezone.localdate(),
+        "today": today,
     }
+
+    def draw() -> str:
+        grid = selectors.calendar(room_list, first, days, details=details)
+        return render_to_string("spaces/_grid.html", {**context, "grid": grid})
+
+    key = (view, first.isoformat(), days, rooms_key, int(details), get_language(), today)
+    context["grid_html"] = mark_safe(availability.cached("grid", key, draw))  # noqa: S308 - our template
+    return context
 
 
 # =============================================================================================
@@ -118,14 +132,16 @@ def rooms(request):
 
 
 def centre_calendar(request):
-    context = _calendar_context(request, selectors.rooms(), details=False)
+    context = _calendar_context(
+        request, selectors.calendar_rooms(), details=False, rooms_key="centre"
+    )
     return render(request, "spaces/calendar.html", {**context, "manage": False})
 
 
 @domain_pages
 def room(request, code):
     found = selectors.room(code)
-    context = _calendar_context(request, [found], details=False)
+    context = _calendar_context(request, [found], details=False, rooms_key=f"room-{found.space_id}")
     blackouts = (
         Blackout.objects.filter(Q(room=found) | Q(room__isnull=True))
         .filter(ends_at__gt=timezone.now())
@@ -362,7 +378,9 @@ def manage_queue(request):
 
 @manager_page
 def manage_calendar(request):
-    context = _calendar_context(request, selectors.rooms(), details=True)
+    context = _calendar_context(
+        request, selectors.calendar_rooms(), details=True, rooms_key="centre"
+    )
     return render(request, "spaces/calendar.html", {**context, "manage": True})
 
 

@@ -14,6 +14,7 @@ from ekraf.core.errors import DomainError, NotFound
 from ekraf.core.services import audit
 from ekraf.core.uploads import accept_image
 
+from .. import availability
 from ..models import Blackout, OpeningHours, PriceRule, Room, RoomPhoto, UseClass
 
 ROOM_FIELDS = (
@@ -46,6 +47,7 @@ def create_room_for(space) -> Room:
             OpeningHours(room=room, weekday=day, opens=opens, closes=closes)
             for day, (opens, closes) in DEFAULT_HOURS.items()
         )
+        availability.changed()  # bulk_create sends no signal
     return room
 
 
@@ -76,6 +78,7 @@ def set_hours(actor, room: Room, hours: dict[int, tuple[time, time] | None]) -> 
             for day, span in sorted(hours.items())
             if span is not None
         )
+        availability.changed()  # bulk_create sends no signal
         audit(actor, "room.hours", room.space)
 
 

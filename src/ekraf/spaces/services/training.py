@@ -11,6 +11,7 @@ They are not held to the booking rules (opening hours, horizon): only to no over
 
 from __future__ import annotations
 
+from .. import availability
 from ..models import Booking
 from .holds import room_of, set_until, write_hold
 
@@ -47,6 +48,7 @@ def sync_training_holds(training) -> None:
     # Free every hold that goes or moves first, so two sessions may swap rooms or times.
     Booking.objects.filter(pk__in=gone).delete()
     Booking.objects.filter(pk__in=[h.pk for h in moving]).update(status=S.CANCELLED)
+    availability.changed()  # an update() sends no signal
     for session in sorted(wanted.values(), key=lambda s: s.starts_at):
         hold = holds.get(session.pk)
         if hold is not None and _unchanged(hold, session):
