@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -40,10 +41,16 @@ _QUERY = re.compile(r"(halaman=\d{1,6})?")
 _CACHED_STATUSES = (200, 410)
 
 
+def _fresh_generation() -> int:
+    """A starting number no earlier generation had (milliseconds): if the key is lost (a Redis
+    flush or eviction), parts and pages kept under the old numbers are never taken as current."""
+    return time.time_ns() // 1_000_000
+
+
 def generation() -> int:
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, None)
+        cache.add(GENERATION_KEY, _fresh_generation(), None)
         value = cache.get(GENERATION_KEY) or 1
     return value
 
@@ -53,7 +60,7 @@ def clear() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
+        cache.set(GENERATION_KEY, _fresh_generation(), None)
 
 
 def cached(name: str, build: Callable[[], dict]) -> dict:
