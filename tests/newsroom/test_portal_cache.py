@@ -142,3 +142,18 @@ def test_messages_and_other_query_strings_take_the_ordinary_path(
     _anonymous(url + "?utm_source=wa")
     assert _anonymous(url + "?utm_source=wa").status_code == 200
     assert not [k for k in cache._cache if "utm_source" in k]  # never stored
+
+
+def test_a_first_anonymous_visit_costs_a_fixed_number_of_queries(
+    reporter, editor, django_assert_num_queries
+):
+    stories = [nf.published(reporter, editor, title=f"Cerita {i}") for i in range(3)]
+    _anonymous(reverse("newsroom:portal"))  # the generation exists from the first page on
+    for story in stories:
+        # the story, its photos, corrections and replies, the byline's public-profile consent
+        with django_assert_num_queries(5):
+            assert _anonymous(reverse("newsroom:story", args=[story.public_id])).status_code == 200
+    district = reverse("newsroom:region", args=[stories[0].district.code])
+    # the region, the page's stories (count, rows, photos), the kecamatan and kelurahan menus
+    with django_assert_num_queries(6):
+        assert _anonymous(district).status_code == 200
