@@ -1,25 +1,65 @@
 """The portal's cache: the expensive part of each /berita/ page (its main content and head
 metadata, rendered) is kept under a generation number; publication, correction and retraction
 bump the generation, so every page that might show the story is recomputed — there is no list
-of URLs to forget one of. The page around it (menu, CSRF token of the language form, CSP
-nonce) is rendered per request, so nothing personal or per-visitor is ever shared.
+of URLs to forget one of. The page around it (menu, CSRF token of the language form) is
+rendered per request for a signed-in visitor, so nothing personal is ever shared.
+
+An anonymous visitor (no session cookie, no messages cookie, no query string but `halaman`)
+sees the same page as every other anonymous visitor but for the CSRF token of the language
+form, so the whole page is cached too (`anonymous_page`): stored with the generation it was
+built under and the token replaced by a marker, read in one round trip together with the
+current generation, and served only when the two match, with this visitor's own token put back.
+Such a request never reads the session, the user or the navigation; a bump makes every stored
+page stale at once, so a correction or retraction shows on the next request.
 """
 
 from __future__ import annotations
 
+import contextvars
+import functools
+import hashlib
+import re
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.translation import get_language
+
+from ekraf.core.selectors import current_city
 
 GENERATION_KEY = "newsroom:generation"
 TIMEOUT = 300
+# Bump when the portal's frame (base.html or a portal template) changes in a way a deploy must
+# show at once; static files with new names already make new keys.
+PAGE_VERSION = 1
+CSRF_MARK = "@@csrf@@"
+# What {% csrf_token %} writes; the value is masked afresh on every call, so it is found here.
+_CSRF_INPUT = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(">)')
+_QUERY = re.compile(r"(halaman=\d{1,6})?")
+_CACHED_STATUSES = (200, 410)
+
+
+def _fresh_generation() -> int:
+    """A starting number no earlier generation had (milliseconds): if the key is lost (a Redis
+    flush or eviction), parts and pages kept under the old numbers are never taken as current."""
+    return time.time_ns() // 1_000_000
+
+
+# The generation the anonymous page cache just read, for the parts of the page it builds on a
+# miss (one cache round trip fewer; the page is kept under that generation anyway).
+_known = contextvars.ContextVar("newsroom_generation", default=None)
 
 
 def generation() -> int:
+    known = _known.get()
+    if known is not None:
+        return known
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, None)
+        cache.add(GENERATION_KEY, _fresh_generation(), None)
         value = cache.get(GENERATION_KEY) or 1
     return value
 
@@ -29,7 +69,7 @@ def clear() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
+        cache.set(GENERATION_KEY, _fresh_generation(), None)
 
 
 def cached(name: str, build: Callable[[], dict]) -> dict:
@@ -40,3 +80,67 @@ def cached(name: str, build: Callable[[], dict]) -> dict:
         value = build()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+# --- whole pages for anonymous visitors ---------------------------------------------------------
+
+
+def is_anonymous_reader(request) -> bool:
+    """A GET the anonymous page cache may answer: no cookie that could make the page personal
+    (a session: signed in, a second step owed, messages; the messages cookie) and no query
+    string but the page number (so arbitrary query strings cannot fill the cache)."""
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and _QUERY.fullmatch(request.META.get("QUERY_STRING", "")) is not None
+    )
+
+
+def _page_key(request) -> str:
+    city = current_city()
+    city_part = f"{city.pk}.{city.updated_at.timestamp():.0f}" if city else "-"
+    version = f"{PAGE_VERSION}.{_static_fingerprint()}.{city_part}"
+    return f"newsroom:page:{version}:{get_language()}:{request.get_full_path()}"
+
+
+@functools.cache
+def _static_fingerprint() -> str:
+    from django.templatetags.static import static
+
+    names = static("bootstrap/css/bootstrap.min.css") + static("ekraf/app.css")
+    names += static("bootstrap/js/bootstrap.bundle.min.js") + static("ekraf/app.js")
+    return hashlib.sha256(names.encode()).hexdigest()[:8]
+
+
+def anonymous_page(view):
+    """Serve the view's page to anonymous readers from the cache (see the module's docstring).
+    One cache round trip on a hit; on a miss the view runs as for anyone, and its 200 or 410
+    page is kept for the generation read before it ran (a bump meanwhile makes it stale)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_anonymous_reader(request):
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        found = cache.get_many([GENERATION_KEY, key])
+        current = found.get(GENERATION_KEY)
+        stored = found.get(key)
+        if current is not None and stored is not None and stored[0] == current:
+            _generation, status, html = stored
+            return HttpResponse(html.replace(CSRF_MARK, get_token(request)), status=status)
+        reset = _known.set(current)
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            _known.reset(reset)
+        user = getattr(request, "user", None)
+        anonymous = user is None or not user.is_authenticated
+        if current is not None and anonymous and response.status_code in _CACHED_STATUSES:
+            html = _CSRF_INPUT.sub(rf"\g<1>{CSRF_MARK}\g<2>", response.content.decode())
+            cache.set(key, (current, response.status_code, html), TIMEOUT)
+        return response
+
+    return wrapper

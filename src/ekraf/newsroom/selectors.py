@@ -41,7 +41,7 @@ def public_story(public_id: str) -> Story | None:
     """A story the public may see at its address: published, or retracted (its notice)."""
     return (
         Story.objects.filter(public_id=public_id, status__in=[S.PUBLISHED, S.RETRACTED])
-        .select_related("region", "district", "author", "author__creator_profile")
+        .select_related("region__parent", "district", "author", "author__creator_profile")
         .prefetch_related(
             _public_photos(),
             Prefetch("corrections", queryset=Correction.objects.order_by("created_at")),

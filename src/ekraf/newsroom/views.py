@@ -1,6 +1,7 @@
 """Pages of the newsroom: the public portal, the reporters' writing pages (with autosave) and
 the editors' desk. Views parse, call a service or selector and render; the portal's main
-content is cached (cache.py) and cleared on publication, correction and retraction."""
+content is cached (cache.py) and cleared on publication, correction and retraction, and an
+anonymous reader's whole page too (cache.anonymous_page)."""
 
 from __future__ import annotations
 
@@ -117,11 +118,13 @@ def _portal_response(request, part: dict, title: str, *, status: int = 200, head
     )
 
 
+@cache.anonymous_page
 def portal(request):
     part = _list_part(request, "latest", selectors.published(), _("Berita pewarta warga"))
     return _portal_response(request, part, _("Berita pewarta warga"))
 
 
+@cache.anonymous_page
 def by_region(request, code: str):
     region = selectors.region_by_code(code)
     if region is None:
@@ -132,13 +135,12 @@ def by_region(request, code: str):
         selectors.published_in(region),
         _("Berita dari %(region)s") % {"region": region.label},
         region=region,
-        kelurahan=list(region.children.order_by("name"))
-        if region.level == region.Level.DISTRICT
-        else [],
+        kelurahan=region.children.order_by("name") if region.level == region.Level.DISTRICT else [],
     )
     return _portal_response(request, part, region.label)
 
 
+@cache.anonymous_page
 def by_tag(request, tag: str):
     if tag not in Topic.values:
         raise Http404
@@ -152,6 +154,7 @@ def by_tag(request, tag: str):
     return _portal_response(request, part, label)
 
 
+@cache.anonymous_page
 def story(request, public_id: str):
     def build():
         found = selectors.public_story(public_id)
@@ -194,6 +197,7 @@ def settings_base() -> str:
     return settings.BASE_URL
 
 
+@cache.anonymous_page
 def corrections(request):
     def build():
         rows = list(selectors.corrections()[:100])
