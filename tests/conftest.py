@@ -115,3 +115,24 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def one_connection_per_thread(django_db_setup):
+    """The concurrency tests need as many real connections as they start threads, all open at
+    once (that is the race they prove). The settings' bounded pool (4 per process, as in
+    production) would make the threads queue for a connection instead, so it is set aside for
+    the test: each thread connects on its own, and the pool comes back afterwards."""
+    options = connection.settings_dict.get("OPTIONS", {})
+    pool = options.get("pool") if connection.vendor == "postgresql" else None
+    if not pool:
+        yield
+        return
+    connection.close()
+    connection.close_pool()
+    del options["pool"]  # the settings dict is shared by every thread's connection
+    try:
+        yield
+    finally:
+        connection.close()
+        options["pool"] = pool

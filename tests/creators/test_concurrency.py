@@ -12,7 +12,11 @@ from ekraf.creators.models import CreatorProfile, ImportBatch
 from tests import factories
 from tests.creators import factories as cf
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("one_connection_per_thread"),
+]
 
 
 def _race(*jobs):

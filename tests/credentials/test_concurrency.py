@@ -10,7 +10,11 @@ from ekraf.credentials.models import Certificate, IssuanceJob
 from ekraf.trainings.models import Registration
 from tests.credentials import factories as cf
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("one_connection_per_thread"),
+]
 
 
 def in_threads(target, args_list):

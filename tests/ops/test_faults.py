@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client, override_settings
-from django.urls import path
+from django.urls import include, path
 from django.utils import timezone
 
 from ekraf.core import notifications, periodic
@@ -151,7 +151,8 @@ def _terminate(pid: int) -> None:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
-urlpatterns = [path("uji/putus/", _write_then_lose_the_connection)]
+# The site's own routes too: its middleware (the two-factor hold) and the 503 page reverse them.
+urlpatterns = [path("uji/putus/", _write_then_lose_the_connection), path("", include("ekraf.urls"))]
 
 
 @pytest.mark.postgres

@@ -22,7 +22,11 @@ from tests import factories
 from tests.spaces import factories as sf
 from tests.trainings.test_concurrency import _workers, run_concurrently
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("one_connection_per_thread"),
+]
 S = Booking.Status
 
 

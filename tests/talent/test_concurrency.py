@@ -12,7 +12,11 @@ from tests import factories
 from tests.talent import factories as tf
 from tests.trainings.test_concurrency import run_concurrently
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("one_connection_per_thread"),
+]
 
 
 def test_two_overlapping_acceptances_race_and_exactly_one_wins():

@@ -21,7 +21,11 @@ from ekraf.trainings import services
 from ekraf.trainings.models import Attendance, Registration
 from tests.trainings import factories as tf
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("one_connection_per_thread"),
+]
 S = Registration.Status
 
 
