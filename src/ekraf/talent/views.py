@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ekraf.accounts import permissions
-from ekraf.core.errors import DomainError, NotAllowed, NotFound
+from ekraf.core.errors import DomainError, NotAllowed, NotFound, domain_pages
 from ekraf.core.selectors import districts, subsectors
 from ekraf.creators.forms import kelurahan_choices
 from ekraf.creators.models import Channel, CreatorProfile, Pathway
@@ -27,17 +27,8 @@ PAGE_SIZE = 25
 
 
 def _pages(view):
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
+    """Signed in, and the domain's NotFound/NotAllowed as 404/403 (core.errors.domain_pages)."""
+    return login_required(domain_pages(view))
 
 
 def directory_page(view):
