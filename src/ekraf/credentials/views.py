@@ -448,14 +448,21 @@ def job_resume(request, public_id):
     return redirect("credentials:job", public_id=public_id)
 
 
-@login_required
-def revoke(request, code):
-    """Two steps: the form shows what verifiers will read ("Pratinjau"), then revokes."""
+def _certificate_or_404(request, code, allowed):
+    """The certificate of `code` for an organiser's action: 404 if there is none, 403 unless
+    `allowed(user, agency_id)`."""
     cert = selectors.certificate_with_relations(code)
     if cert is None:
         raise Http404
-    if not permissions.can_revoke_certificate(request.user, cert.agency_id):
+    if not allowed(request.user, cert.agency_id):
         raise PermissionDenied
+    return cert
+
+
+@login_required
+def revoke(request, code):
+    """Two steps: the form shows what verifiers will read ("Pratinjau"), then revokes."""
+    cert = _certificate_or_404(request, code, permissions.can_revoke_certificate)
     form = RevokeForm(request.POST or None)
     preview = ""
     if request.method == "POST" and form.is_valid():
@@ -485,11 +492,7 @@ def revoke(request, code):
 @login_required
 def reissue(request, code):
     """Correct a certificate by re-issuing it: the new one replaces the old ("diganti")."""
-    cert = selectors.certificate_with_relations(code)
-    if cert is None:
-        raise Http404
-    if not permissions.can_issue_certificates(request.user, cert.agency_id):
-        raise PermissionDenied
+    cert = _certificate_or_404(request, code, permissions.can_issue_certificates)
     form = ReissueForm(request.POST or None, initial={"holder_name": cert.holder_name})
     if request.method == "POST" and form.is_valid():
         try:
