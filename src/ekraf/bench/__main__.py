@@ -68,11 +68,14 @@ def bench_environment(root: Path, reuse: bool) -> dict:
         parts = urlsplit(base)
         name = parts.path.lstrip("/") or "ekraf"
         bench_url = urlunsplit(parts._replace(path=f"/{name}_bench"))
-        if not reuse:
-            import psycopg
+        import psycopg
 
-            admin = urlunsplit(parts._replace(path="/postgres"))
-            with psycopg.connect(admin, autocommit=True) as db:
+        admin = urlunsplit(parts._replace(path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as db:
+            exists = db.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [f"{name}_bench"]
+            ).fetchone()
+            if not reuse or not exists:  # --reuse keeps a built database, and builds a missing one
                 db.execute(f'DROP DATABASE IF EXISTS "{name}_bench" WITH (FORCE)')
                 db.execute(f'CREATE DATABASE "{name}_bench"')
     else:
