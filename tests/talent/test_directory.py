@@ -87,10 +87,12 @@ def test_catch_up_builds_missing_documents(city):
     assert names(q="sartika") == ["Dewi Sartika"]
 
 
-def test_pathway_filter_assessed_declared_or_either(city):
+def test_pathway_filter_assessed_declared_or_either(city, django_capture_on_commit_callbacks):
     declared = tf.talent("Ani Minat", pathways=["narasumber"])
     assessed = tf.talent("Bayu Dinilai")
-    AssessedPathway.objects.create(creator=assessed, pathway="narasumber")
+    # The assessment reaches the search document when its transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        AssessedPathway.objects.create(creator=assessed, pathway="narasumber")
     tf.talent("Citra Lain", pathways=["content_creator"])
     assert names(pathway="narasumber") == ["Ani Minat", "Bayu Dinilai"]
     assert names(pathway="narasumber", pathway_kind="assessed") == ["Bayu Dinilai"]
@@ -102,6 +104,34 @@ def test_subsector_filter(city):
     tf.talent("Foto", subsectors=("fotografi",))
     tf.talent("Masak", subsectors=("kuliner",))
     assert names(subsector="kuliner") == ["Masak"]
+
+
+def test_subsector_change_moves_the_creator_between_filters_after_commit(
+    city, django_capture_on_commit_callbacks
+):
+    from ekraf.core.models import Subsector
+
+    masak = tf.talent("Masak", subsectors=("kuliner",))
+    with django_capture_on_commit_callbacks(execute=True):
+        masak.subsectors.set([Subsector.objects.get(code="fotografi")])
+    assert names(subsector="kuliner") == []
+    assert names(subsector="fotografi") == ["Masak"]
+
+
+def test_filter_values_no_facet_can_have_find_nobody(city):
+    tf.talent("Masak", subsectors=("kuliner",))
+    assert names(subsector="kuliner' | 'listed") == []
+    assert names(pathway="x y") == []
+    assert names(kecamatan="'") == []
+
+
+def test_consent_withdrawn_without_a_document_refresh_still_hides_the_creator(city):
+    """The document's "listed" word only narrows; consent itself is read live."""
+    dewi = tf.talent("Dewi Setuju", subsectors=("kuliner",))
+    creator_services.withdraw_consent(dewi, Consent.Purpose.TALENT_DIRECTORY)
+    assert " listed " in DirectoryEntry.objects.get(creator=dewi).facets
+    assert names(subsector="kuliner") == []
+    assert names(q="dewi") == []
 
 
 def test_kecamatan_and_kelurahan_filters(city):

@@ -17,6 +17,15 @@ def _channel_changed(sender, instance, raw=False, **kwargs):
         refresh_later(instance.profile_id)
 
 
+def _related_changed(sender, instance, raw=False, **kwargs):
+    """A consent, a declared or an assessed pathway: the creator's facets change."""
+    profile_id = getattr(instance, "profile_id", None) or getattr(instance, "creator_id", None)
+    if not raw and profile_id:
+        from .search import refresh_later
+
+        refresh_later(profile_id)
+
+
 def _skills_changed(sender, instance, action, reverse=False, **kwargs):
     if action in ("post_add", "post_remove", "post_clear") and not reverse:
         from .search import refresh_later
@@ -34,9 +43,10 @@ class TalentConfig(AppConfig):
     def ready(self):
         from ekraf.accounts import permissions
         from ekraf.core import nav, periodic
-        from ekraf.creators.models import Channel, CreatorProfile
+        from ekraf.creators.models import Channel, Consent, CreatorProfile, PathwayInterest
 
         from . import search, services
+        from .models import AssessedPathway
 
         post_save.connect(_profile_changed, sender=CreatorProfile, dispatch_uid="talent.profile")
         post_save.connect(_channel_changed, sender=Channel, dispatch_uid="talent.channel_save")
@@ -44,6 +54,16 @@ class TalentConfig(AppConfig):
         m2m_changed.connect(
             _skills_changed, sender=CreatorProfile.skills.through, dispatch_uid="talent.skills"
         )
+        m2m_changed.connect(
+            _skills_changed,
+            sender=CreatorProfile.subsectors.through,
+            dispatch_uid="talent.subsectors",
+        )
+        for model in (Consent, PathwayInterest, AssessedPathway):
+            for signal, verb in ((post_save, "save"), (post_delete, "delete")):
+                signal.connect(
+                    _related_changed, sender=model, dispatch_uid=f"talent.{model.__name__}.{verb}"
+                )
         nav.register(
             nav.NavItem(
                 _("Direktori talenta"),

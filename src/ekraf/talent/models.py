@@ -80,8 +80,8 @@ class DirectoryEntry(models.Model):
     """The talent directory's search document of one creator (rebuilt on every change).
 
     `text` is the unaccented, lower-cased concatenation the SQLite fallback and the trigram
-    similarity read; `document` the PostgreSQL tsvector (`simple` configuration) with the
-    name weighted A, skills and handles B, bio C. `document` is null on SQLite.
+    similarity read; `facets` the filters (see `search.facets`); `document` the PostgreSQL
+    tsvector (`simple` configuration) of both. `document` is null on SQLite.
     """
 
     creator = models.OneToOneField(
@@ -91,6 +91,10 @@ class DirectoryEntry(models.Model):
         related_name="directory_entry",
     )
     text = models.TextField(blank=True)
+    # The directory's filters as words of their own (" listed ss=kuliner pwa=narasumber
+    # kc=3573010 pf=instagram "): on PostgreSQL they are lexemes of `document` too, so text and
+    # filters are answered by one GIN index scan; "=" never survives in a word of the text.
+    facets = models.TextField(blank=True, default="")
     document = SearchVectorField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

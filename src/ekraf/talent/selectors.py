@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from ekraf.creators.models import Channel, Consent, CreatorProfile, PathwayInterest
+from ekraf.creators.models import Channel, Consent, CreatorProfile
 
 from .models import AssessedPathway, SpeakerBooking, SpeakerRequest
 
@@ -158,42 +158,27 @@ def _details(qs: QuerySet) -> QuerySet:
 def search_directory(filters: DirectoryFilters) -> QuerySet:
     """The directory: consented creators, searched, filtered and ordered, with what lists show.
 
-    Every filter is an EXISTS or an indexed condition in the one query (and its count): no
+    Text, pathway, subsector, region and platform are answered by the search document (one
+    GIN index scan on PostgreSQL, see `search`); consent is checked live on top, and followers,
+    certificates and availability are EXISTS conditions in the same query (and its count): no
     Python loop over the registry.
     """
     from . import search
 
-    qs = _directory_base()
-    if filters.q:
-        ids = search.matching_ids(filters.q)
-        if ids is not None:
-            qs = qs.filter(pk__in=ids)
+    groups = [[search.LISTED]]
     if filters.pathway:
-        assessed = Exists(
-            AssessedPathway.objects.filter(creator=OuterRef("pk"), pathway=filters.pathway)
-        )
-        declared = Exists(
-            PathwayInterest.objects.filter(profile=OuterRef("pk"), pathway=filters.pathway)
-        )
-        if filters.pathway_kind == "assessed":
-            qs = qs.filter(assessed)
-        elif filters.pathway_kind == "declared":
-            qs = qs.filter(declared)
-        else:
-            qs = qs.filter(assessed | declared)
+        kinds = {"assessed": ["pwa"], "declared": ["pwd"]}.get(filters.pathway_kind, ["pwa", "pwd"])
+        groups.append([search.facet(kind, filters.pathway) for kind in kinds])
     if filters.subsector:
-        qs = qs.filter(
-            Exists(
-                CreatorProfile.subsectors.through.objects.filter(
-                    creatorprofile_id=OuterRef("pk"), subsector__code=filters.subsector
-                )
-            )
-        )
+        groups.append([search.facet("ss", filters.subsector)])
     if filters.kelurahan:
-        qs = qs.filter(kelurahan__code=filters.kelurahan)
+        groups.append([search.facet("kl", filters.kelurahan)])
     elif filters.kecamatan:
-        qs = qs.filter(kelurahan__parent__code=filters.kecamatan)
-    if filters.platform or filters.min_followers:
+        groups.append([search.facet("kc", filters.kecamatan)])
+    if filters.platform:
+        groups.append([search.facet("pf", filters.platform)])
+    qs = _directory_base().filter(pk__in=search.matching_ids(filters.q, groups))
+    if filters.min_followers:
         channels = Channel.objects.filter(profile=OuterRef("pk"))
         if filters.platform:
             channels = channels.filter(platform=filters.platform)
