@@ -142,10 +142,11 @@ def _consent():
     )
 
 
-def _details(qs: QuerySet) -> QuerySet:
+def _details(qs: QuerySet, *, skills: bool = False) -> QuerySet:
+    """What a directory row shows (and, with `skills`, the staff view of one creator)."""
     return qs.select_related("user", "kelurahan__parent").prefetch_related(
         "subsectors",
-        "skills",
+        *(["skills"] if skills else []),
         Prefetch("channels", queryset=Channel.objects.order_by("platform", "handle")),
         "pathway_interests",
         Prefetch(
@@ -240,7 +241,7 @@ def mark_for_viewer(viewer, profiles) -> list[CreatorProfile]:
 
 def directory_creator(public_id: str) -> CreatorProfile | None:
     """A consented creator for the staff view (None when absent or not in the directory)."""
-    return _details(_directory_base().filter(public_id=public_id)).first()
+    return _details(_directory_base().filter(public_id=public_id), skills=True).first()
 
 
 @dataclass

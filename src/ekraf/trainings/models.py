@@ -105,7 +105,12 @@ class Training(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("pelatihan")
         verbose_name_plural = _("pelatihan")
-        indexes = [models.Index(fields=["status", "registration_closes_at"])]
+        indexes = [
+            models.Index(fields=["status", "registration_closes_at"]),
+            # The default order: lists of the newest trainings (e.g. the directory's
+            # certificate filter, which stops after 200) walk it instead of sorting them all.
+            models.Index(fields=["-created_at"], name="training_newest"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(completion_min_attendance__lte=100),
