@@ -11,6 +11,12 @@ built under and the token replaced by a marker, read in one round trip together 
 current generation, and served only when the two match, with this visitor's own token put back.
 Such a request never reads the session, the user or the navigation; a bump makes every stored
 page stale at once, so a correction or retraction shows on the next request.
+
+A Redis that is down costs readers speed, never a page: the generation is an
+ekraf.core.cache.VersionedCache, so a failed cache operation is logged once as a warning on
+this module's logger and the page is built from the database and not kept; a publication's
+bump lost meanwhile is made before this process uses the cache again, so the pages Redis kept
+under the old generation are not served after recovery (see VersionedCache).
 """
 
 from __future__ import annotations
@@ -18,16 +24,17 @@ from __future__ import annotations
 import contextvars
 import functools
 import hashlib
+import logging
 import re
 import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
+from ekraf.core.cache import VersionedCache
 from ekraf.core.selectors import current_city
 
 GENERATION_KEY = "newsroom:generation"
@@ -48,38 +55,37 @@ def _fresh_generation() -> int:
     return time.time_ns() // 1_000_000
 
 
+logger = logging.getLogger(__name__)
+store = VersionedCache(GENERATION_KEY, logger, start=_fresh_generation)
+
 # The generation the anonymous page cache just read, for the parts of the page it builds on a
 # miss (one cache round trip fewer; the page is kept under that generation anyway).
 _known = contextvars.ContextVar("newsroom_generation", default=None)
 
 
-def generation() -> int:
+def generation() -> int | None:
+    """The current generation; None while the cache is not to be used (it failed)."""
     known = _known.get()
     if known is not None:
         return known
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, _fresh_generation(), None)
-        value = cache.get(GENERATION_KEY) or 1
-    return value
+    return store.version()
 
 
 def clear() -> None:
-    """Forget every cached portal part (after a publication, correction or retraction)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, _fresh_generation(), None)
+    """Forget every cached portal part (after a publication, correction or retraction). Never
+    raises for the cache: a publication must not fail because Redis is down."""
+    store.bump()
 
 
 def cached(name: str, build: Callable[[], dict]) -> dict:
     """`build()`'s result (a dict of strings and numbers) from the cache, or built and kept."""
-    key = f"newsroom:{generation()}:{get_language()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, TIMEOUT)
-    return value
+    language = get_language()
+    return store.cached(
+        lambda current: f"newsroom:{current}:{language}:{name}",
+        build,
+        TIMEOUT,
+        current=generation(),
+    )
 
 
 # --- whole pages for anonymous visitors ---------------------------------------------------------
@@ -125,9 +131,7 @@ def anonymous_page(view):
         if not is_anonymous_reader(request):
             return view(request, *args, **kwargs)
         key = _page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        current = found.get(GENERATION_KEY)
-        stored = found.get(key)
+        current, stored = store.get_with_version(key)
         if current is not None and stored is not None and stored[0] == current:
             _generation, status, html = stored
             return HttpResponse(html.replace(CSRF_MARK, get_token(request)), status=status)
@@ -140,7 +144,7 @@ def anonymous_page(view):
         anonymous = user is None or not user.is_authenticated
         if current is not None and anonymous and response.status_code in _CACHED_STATUSES:
             html = _CSRF_INPUT.sub(rf"\g<1>{CSRF_MARK}\g<2>", response.content.decode())
-            cache.set(key, (current, response.status_code, html), TIMEOUT)
+            store.set(key, (current, response.status_code, html), TIMEOUT)
         return response
 
     return wrapper
