@@ -15,6 +15,9 @@ import random
 from urllib.parse import urlencode
 
 TARGET_P95_MS = 100.0
+# Rounds, the worst reported: wrk (when installed, as for verification) gives p50/p75/p90/p99
+# only, so its "p95" is the p99 — an upper bound, never flattering.
+ROUNDS = 3
 BIOS = [
     "fotografer produk dan kuliner",
     "pembuat video pendek tentang wisata kota",
@@ -98,8 +101,8 @@ def scenario_talent(ctx) -> dict:
     from ekraf.core.models import Region, Subsector
     from ekraf.creators.models import CreatorProfile
 
+    from . import verification
     from .__main__ import session_cookie
-    from .load import Request, sustained
 
     rng = random.Random(11)  # noqa: S311 - synthetic load
     documents = prepare(rng)
@@ -129,23 +132,29 @@ def scenario_talent(ctx) -> dict:
             query = {"q": rng.choice(names), "sort": "-pengikut"}
         queries.append(urlencode(query))
     clients = 4
-    result = sustained(
-        ctx["web"].url,
-        lambda i: Request(
-            f"/kelola/talenta/?{queries[i % len(queries)]}", headers={"Cookie": cookie}
-        ),
-        clients=clients,
-        duration=ctx["duration"],
-        warmup=1.0,
-    )
-    summary = result.summary()
+    paths = [f"/kelola/talenta/?{query}" for query in queries]
+    use_wrk = verification.wrk_available()
+    rounds = []
+    for _round in range(ROUNDS):
+        result = verification.measure(
+            ctx["web"].url,
+            paths,
+            clients=clients,
+            duration=ctx["duration"],
+            use_wrk=use_wrk,
+            headers={"Cookie": cookie},
+        )
+        rounds.append(result)
+    worst = max(rounds, key=lambda r: r.percentile(95))
     return {
         "creators": CreatorProfile.objects.count(),
         "documents": documents,
         "clients": clients,
-        **summary,
-        "met": result.statuses.get(200, 0) == result.requests
-        and result.percentile(95) <= TARGET_P95_MS,
+        "generator": "wrk" if use_wrk else "python",
+        "rounds_p95_ms": [round(r.percentile(95), 1) for r in rounds],
+        **worst.summary(),
+        "met": all(r.statuses.get(200, 0) == r.requests for r in rounds)
+        and worst.percentile(95) <= TARGET_P95_MS,
     }
 
 
@@ -156,7 +165,9 @@ def table_rows(s: dict, fmt) -> list[tuple]:
         (
             f"talent directory /kelola/talenta/ (text + filters), {s['creators']:,} creators, "
             f"{s['clients']} clients",
-            f"p50 {fmt(s['p50_ms'])} ms, p95 {fmt(s['p95_ms'])} ms, {fmt(s['rps'])} req/s",
+            f"worst of {len(s.get('rounds_p95_ms', [1]))} rounds ({s.get('generator', 'python')}): "
+            f"p50 {fmt(s['p50_ms'])} ms, p95 {fmt(s['p95_ms'])} ms, {fmt(s['rps'])} req/s; "
+            f"p95 per round {s.get('rounds_p95_ms')}",
             f"{s['documents']:,} search documents",
             "–",
             "p95 ≤ 100 ms",

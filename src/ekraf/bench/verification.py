@@ -35,9 +35,12 @@ function init(args)
   for line in io.lines(os.getenv("EKRAF_WRK_PATHS")) do paths[#paths + 1] = line end
   counter = math.random(#paths)
 end
+local headers = {["Connection"] = "close"}
+local header_name = os.getenv("EKRAF_WRK_HEADER_NAME")
+if header_name and header_name ~= "" then headers[header_name] = os.getenv("EKRAF_WRK_HEADER_VALUE") end
 function request()
   counter = counter + 1
-  return wrk.format("GET", paths[(counter % #paths) + 1], {["Connection"] = "close"})
+  return wrk.format("GET", paths[(counter % #paths) + 1], headers)
 end
 """
 
@@ -84,7 +87,12 @@ def parse_wrk(output: str, duration: float) -> LoadResult:
     return result
 
 
-def wrk_run(base_url: str, paths: list[str], *, clients: int, duration: float) -> LoadResult:
+def wrk_run(
+    base_url: str, paths: list[str], *, clients: int, duration: float, headers=None
+) -> LoadResult:
+    """wrk over `paths`; `headers` may hold one header sent with every request (a session
+    cookie or a bearer token for the pages and API that need a signed-in user)."""
+    (header_name, header_value), *_rest = (headers or {"": ""}).items()
     with tempfile.TemporaryDirectory() as folder:
         script, listing = Path(folder) / "paths.lua", Path(folder) / "paths.txt"
         script.write_text(_WRK_SCRIPT)
@@ -106,18 +114,25 @@ def wrk_run(base_url: str, paths: list[str], *, clients: int, duration: float) -
             capture_output=True,
             text=True,
             timeout=duration + 60,
-            env={"EKRAF_WRK_PATHS": str(listing), "PATH": "/usr/bin:/bin"},
+            env={
+                "EKRAF_WRK_PATHS": str(listing),
+                "EKRAF_WRK_HEADER_NAME": header_name,
+                "EKRAF_WRK_HEADER_VALUE": header_value,
+                "PATH": "/usr/bin:/bin",
+            },
             check=True,
         )
     return parse_wrk(done.stdout, max(1, round(duration)))
 
 
-def measure(base_url: str, paths: list[str], *, clients: int, duration: float, use_wrk: bool):
+def measure(
+    base_url: str, paths: list[str], *, clients: int, duration: float, use_wrk: bool, headers=None
+):
     if use_wrk:
-        return wrk_run(base_url, paths, clients=clients, duration=duration)
+        return wrk_run(base_url, paths, clients=clients, duration=duration, headers=headers)
     return sustained(
         base_url,
-        lambda i: Request(paths[i % len(paths)]),
+        lambda i: Request(paths[i % len(paths)], headers=dict(headers or {})),
         clients=clients,
         duration=duration,
         warmup=0.5,

@@ -194,10 +194,10 @@ def matching_ids(query: str, groups=()):
                 "SELECT creator_id FROM talent_directoryentry WHERE document @@ %s::tsquery",
                 [_facet_query(groups)],
             )
-        # Trigram near-misses only when no document matches the words themselves (an
-        # uncorrelated NOT EXISTS, evaluated once, that gates the second branch as a one-time
-        # filter): "dewy" finds "dewi", but "talenta.uji1" does not also bring every
-        # "talenta.uji2".
+        # Trigram near-misses only when no document matches the words themselves: "dewy"
+        # finds "dewi", but "talenta.uji1" does not also bring every "talenta.uji2". The exact
+        # hits are found once (a CTE referenced twice is computed once) and gate the second
+        # branch, which runs only when they are none.
         text_query = "to_tsquery('simple', unaccent(%s))"
         facet_query = "%s::tsquery" if groups else None
         both = f"({text_query} && {facet_query})" if facet_query else text_query
@@ -206,10 +206,11 @@ def matching_ids(query: str, groups=()):
         near_params = [" ".join(found)] + ([_facet_query(groups)] if groups else [])
         # Only constant fragments are formatted in; every value is a parameter.
         return RawSQL(  # noqa: S611
-            f"SELECT creator_id FROM talent_directoryentry WHERE document @@ {both}"  # noqa: S608
-            " UNION ALL SELECT creator_id FROM talent_directoryentry WHERE NOT EXISTS"
-            f" (SELECT 1 FROM talent_directoryentry e WHERE e.document @@ {both}) AND {near}",
-            both_params + both_params + near_params,
+            "WITH hits AS (SELECT creator_id FROM talent_directoryentry"  # noqa: S608
+            f" WHERE document @@ {both}) SELECT creator_id FROM hits UNION ALL"
+            " SELECT creator_id FROM talent_directoryentry"
+            f" WHERE NOT EXISTS (SELECT 1 FROM hits) AND {near}",
+            both_params + near_params,
         )
     entries = DirectoryEntry.objects.all()
     for word in found:
@@ -227,10 +228,13 @@ def relevance(query: str):
     found = words(query)
     if connection.vendor != "postgresql" or not found:
         return None
+    # An exact hit ranks by ts_rank alone (word_similarity over its whole text cost more than
+    # the rest of the page at 1,000 hits); a near-miss (no exact hit) by trigram similarity.
     return RawSQL(
-        "(SELECT ts_rank(d.document, to_tsquery('simple', unaccent(%s)))"
-        " + word_similarity(unaccent(%s), d.text)"
+        "(SELECT CASE WHEN d.document @@ to_tsquery('simple', unaccent(%s))"
+        " THEN 1 + ts_rank(d.document, to_tsquery('simple', unaccent(%s)))"
+        " ELSE word_similarity(unaccent(%s), d.text) END"
         " FROM talent_directoryentry d WHERE d.creator_id = creators_creatorprofile.id)",
-        [tsquery(query), " ".join(found)],
+        [tsquery(query), tsquery(query), " ".join(found)],
         output_field=FloatField(),
     )

@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime, time
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -125,10 +136,12 @@ def _directory_base() -> QuerySet:
     visibility is decided per row without a query)."""
     from ekraf.accounts import permissions
 
+    # Filtered on the EXISTS, annotated as a constant: selecting the EXISTS too made
+    # PostgreSQL hash every consent of the city (80,000 rows at full scale) for every page.
     return (
         CreatorProfile.objects.filter(deleted_at__isnull=True)
-        .annotate(**{permissions.DIRECTORY_CONSENT: _consent()})
-        .filter(**{permissions.DIRECTORY_CONSENT: True})
+        .filter(_consent())
+        .annotate(**{permissions.DIRECTORY_CONSENT: Value(True, output_field=BooleanField())})
     )
 
 
