@@ -1,9 +1,15 @@
 """Recommendations for a programme role: hard filters, a transparent score, fair exposure.
 
-Everything is computed by the database for the candidate set (one query for the ranked page,
-one for the excluded sample and one for the exclusion counts); Python only turns the annotated
-numbers of the rows on the page into reasons. The page and the API call `recommend()` and show
-the same `Candidate.reasons`.
+Everything is computed by the database. Scoring the whole candidate set takes seconds over
+100k creators, so it is done per role into a snapshot (RoleCandidate rows, `build_snapshot`:
+one INSERT … SELECT and one UPDATE) and a page reads 20 rows of it through the ranking index,
+applying the hard filters live (one query), plus one query for the excluded sample of the
+snapshot. Python only turns the numbers of the rows on the page into reasons. The page and the
+API call `recommend()` and show the same `Candidate.reasons`.
+
+Freshness: engagement moves, closing a programme and pathway assessments rescore the creators
+concerned (`refresh_creators`), exposures bump the appearance counters in place, and a snapshot
+older than EKRAF_MATCHING_SNAPSHOT_SECONDS is served while a django-tasks job rebuilds it.
 """
 
 from __future__ import annotations
@@ -465,21 +471,28 @@ def snapshot_seconds() -> int:
     return int(getattr(settings, "EKRAF_MATCHING_SNAPSHOT_SECONDS", 600))
 
 
-def _fill(role, creator_ids=None) -> None:
-    """Score the candidates of `role` (all of them, or only `creator_ids`) into RoleCandidate:
-    one INSERT … SELECT of the raw numbers, one UPDATE for the parts, total and band. The
-    caller holds the role's RoleSnapshot row lock and has deleted the rows it replaces."""
+def _fill(role, version: int, creator_ids=None) -> None:
+    """Score the candidates of `role` (all of them, or only `creator_ids`) into RoleCandidate
+    rows of `version`: one INSERT … SELECT of the raw numbers, one UPDATE for the parts, total
+    and band. The caller holds the role's RoleSnapshot row lock and has deleted the rows it
+    replaces."""
     base, subsector_ids = _candidate_set(role)
     if creator_ids is not None:
         base = base.filter(pk__in=creator_ids)
     qs = _annotate_numbers(_annotate_filters(base, role), role, subsector_ids)
-    qs = qs.annotate(c_role=Value(role.pk, output_field=IntegerField()), c_creator=F("pk"))
-    qs = qs.values("c_role", "c_creator", *NUMBER_COLUMNS).order_by()
+    qs = qs.annotate(
+        c_role=Value(role.pk, output_field=IntegerField()),
+        c_version=Value(version, output_field=IntegerField()),
+        c_creator=F("pk"),
+    )
+    qs = qs.values("c_role", "c_version", "c_creator", *NUMBER_COLUMNS).order_by()
     sql, params = qs.query.sql_with_params()
     qn = connection.ops.quote_name
-    inner = ", ".join(qn(c) for c in ("c_role", "c_creator", *NUMBER_COLUMNS))
+    inner = ", ".join(qn(c) for c in ("c_role", "c_version", "c_creator", *NUMBER_COLUMNS))
     flags = " OR ".join(qn(f"f_{c}") for c in FILTERS)
-    targets = ", ".join(qn(c) for c in ("role_id", "creator_id", *NUMBER_COLUMNS, "f_any"))
+    targets = ", ".join(
+        qn(c) for c in ("role_id", "version", "creator_id", *NUMBER_COLUMNS, "f_any")
+    )
     zero = ", ".join(
         qn(c) for c in ("p_reach", "p_certificates", "p_pathway", "p_delivery", "score", "band")
     )
@@ -488,30 +501,34 @@ def _fill(role, creator_ids=None) -> None:
         insert = f"INSERT INTO {qn(RoleCandidate._meta.db_table)} ({targets}, {zero}) "  # noqa: S608
         select = f"SELECT {inner}, ({flags}), 0, 0, 0, 0, 0, 0 FROM ({sql}) AS snapshot_rows"  # noqa: S608
         cursor.execute(insert + select, params)
-    rows = RoleCandidate.objects.filter(role=role)
+    rows = RoleCandidate.objects.filter(role=role, version=version)
     if creator_ids is not None:
         rows = rows.filter(creator_id__in=creator_ids)
     rows.update(**_part_exprs())
 
 
 def build_snapshot(role, *, seen_built_at=None, force=False) -> RoleSnapshot:
-    """Replace the role's snapshot in one transaction. The RoleSnapshot row lock keeps two
-    rebuilds of a role from running at once; one that waited finds the snapshot rebuilt by
-    the other (built_at moved past `seen_built_at`) and returns it unless `force`."""
+    """Build the role's next snapshot version and make it current in one transaction, then
+    drop the previous version's rows. The RoleSnapshot row lock keeps two rebuilds of a role
+    from running at once; one that waited finds the snapshot rebuilt by the other (built_at
+    moved past `seen_built_at`) and returns it unless `force`. The old rows stay untouched (and
+    readable) while the new ones are written, so pages and appearance updates never wait."""
     with transaction.atomic():
         RoleSnapshot.objects.get_or_create(role=role)
         snap = RoleSnapshot.objects.select_for_update().get(role=role)
         if not force and snap.built_at is not None and snap.built_at != seen_built_at:
             return snap
-        RoleCandidate.objects.filter(role=role).delete()
-        _fill(role)
-        snap.excluded_counts = RoleCandidate.objects.filter(role=role).aggregate(
+        version = snap.version + 1
+        RoleCandidate.objects.filter(role=role, version=version).delete()  # a failed build's
+        _fill(role, version)
+        snap.excluded_counts = RoleCandidate.objects.filter(role=role, version=version).aggregate(
             **{code: Count("pk", filter=Q(**{f"f_{code}": True})) for code in FILTERS}
         )
         snap.built_at = timezone.now()
-        snap.version += 1
+        snap.version = version
         snap.rebuild_requested_at = None
         snap.save()
+    RoleCandidate.objects.filter(role=role).exclude(version=snap.version).delete()
     return snap
 
 
@@ -529,12 +546,15 @@ def refresh_creators(creator_ids) -> None:
             .exclude(role__programme__status="closed")
             .order_by("pk")
         )
-        role_ids = [s.role_id for s in snaps]
-        if not role_ids:
+        versions = {s.role_id: s.version for s in snaps}
+        if not versions:
             return
-        for role in ProgrammeRole.objects.filter(pk__in=role_ids).select_related("programme"):
-            RoleCandidate.objects.filter(role=role, creator_id__in=creator_ids).delete()
-            _fill(role, creator_ids)
+        for role in ProgrammeRole.objects.filter(pk__in=versions).select_related("programme"):
+            version = versions[role.pk]
+            RoleCandidate.objects.filter(
+                role=role, version=version, creator_id__in=creator_ids
+            ).delete()
+            _fill(role, version, creator_ids)
 
 
 def _current_snapshot(role) -> RoleSnapshot:
@@ -545,7 +565,10 @@ def _current_snapshot(role) -> RoleSnapshot:
         return build_snapshot(role)
     now = timezone.now()
     max_age = timedelta(seconds=snapshot_seconds())
-    if now - snap.built_at > max_age:
+    # A rebuild asked for within max_age is on its way (or its worker is down: ask again
+    # then); testing in Python first keeps the request off the row a running build has locked.
+    pending = snap.rebuild_requested_at and now - snap.rebuild_requested_at <= max_age
+    if now - snap.built_at > max_age and not pending:
         asked = (
             RoleSnapshot.objects.filter(pk=snap.pk)
             .filter(
@@ -568,7 +591,7 @@ def _enqueue_rebuild(role_id: int, seen_built_at) -> None:
         RoleSnapshot.objects.filter(role_id=role_id).update(rebuild_requested_at=None)
 
 
-def _live_rows(role):
+def _live_rows(role, snap):
     """The snapshot's rows of `role` that pass the hard filters now: a creator who withdrew
     consent, got committed, or was invited to this role a second ago is left out, even when
     the snapshot was built before."""
@@ -581,6 +604,7 @@ def _live_rows(role):
         ~x["conflict"],
         ~Exists(Engagement.objects.filter(role=role, creator=OuterRef("creator_id"))),
         role=role,
+        version=snap.version,
         creator__deleted_at__isnull=True,
     )
 
@@ -597,8 +621,9 @@ def recommend(role, *, viewer=None, log_exposure: bool = True, limit: int | None
     limit = limit or WEIGHTS.page_size
     snap = _current_snapshot(role)
     ranked = (
-        _live_rows(role)
-        .select_related("creator__kelurahan__parent", "creator__user")
+        _live_rows(role, snap)
+        # The page and the API show the creator's name and public id only: fewer joins to plan.
+        .select_related("creator")
         .order_by("-band", "programmes_12m", "appearances_12m", "-score", "creator_id")[:limit]
     )
     candidates = []
@@ -615,8 +640,8 @@ def recommend(role, *, viewer=None, log_exposure: bool = True, limit: int | None
             )
         )
     excluded_rows = (
-        RoleCandidate.objects.filter(role=role, f_any=True)
-        .select_related("creator__kelurahan")
+        RoleCandidate.objects.filter(role=role, version=snap.version, f_any=True)
+        .select_related("creator")
         .order_by("creator_id")[:limit]
     )
     excluded = [

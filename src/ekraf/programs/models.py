@@ -285,6 +285,10 @@ class RoleCandidate(models.Model):
     sample and counts. `appearances_12m` is incremented each time the creator is shown."""
 
     role = models.ForeignKey(ProgrammeRole, on_delete=models.CASCADE, related_name="+")
+    # The build that wrote the row (RoleSnapshot.version when current). A rebuild inserts the
+    # next version beside the current one and deletes the old rows only after it committed, so
+    # the page and the appearance counters never wait for a build.
+    version = models.PositiveIntegerField(default=0)
     creator = models.ForeignKey(
         "creators.CreatorProfile", on_delete=models.CASCADE, related_name="+"
     )
@@ -313,16 +317,26 @@ class RoleCandidate(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["role", "creator"], name="rolecandidate_once")
+            models.UniqueConstraint(
+                fields=["role", "version", "creator"], name="rolecandidate_once"
+            )
         ]
         indexes = [
             models.Index(
-                fields=["role", "-band", "programmes_12m", "appearances_12m", "-score", "creator"],
+                fields=[
+                    "role",
+                    "version",
+                    "-band",
+                    "programmes_12m",
+                    "appearances_12m",
+                    "-score",
+                    "creator",
+                ],
                 name="rolecandidate_rank",
             ),
             models.Index(fields=["creator"], name="rolecandidate_creator"),
             models.Index(
-                fields=["role", "creator"],
+                fields=["role", "version", "creator"],
                 condition=Q(f_any=True),
                 name="rolecandidate_excluded",
             ),
