@@ -331,6 +331,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 # How many reverse proxies (load balancer, TLS terminator) stand in front of the web processes
 # and append to X-Forwarded-For; 0 ignores the header (see ekraf.core.clientip).
 TRUSTED_PROXIES = int(env("EKRAF_TRUSTED_PROXIES", "0"))
+# Matching's per-role snapshot older than this is served while a background task rebuilds it.
+EKRAF_MATCHING_SNAPSHOT_SECONDS = int(env("EKRAF_MATCHING_SNAPSHOT_SECONDS", "600"))
 # The API's throttles (log-in at /api/v1/auth/token) identify clients the same way. Ninja's
 # default (None) takes the whole X-Forwarded-For as the identity, so a client that sent a new
 # value with every guess was never throttled.

@@ -6,7 +6,14 @@ import pytest
 from django.utils import timezone
 
 from ekraf.programs import matching, services
-from ekraf.programs.models import ConflictOfInterest, Engagement, Exposure, GuardianConsent
+from ekraf.programs.models import (
+    ConflictOfInterest,
+    Engagement,
+    Exposure,
+    GuardianConsent,
+    RoleCandidate,
+    RoleSnapshot,
+)
 from tests.programs import factories as pf
 
 pytestmark = pytest.mark.django_db
@@ -120,12 +127,16 @@ def test_recommendations_query_count_is_constant(diskominfo, django_assert_num_q
     role.programme = programme
     for i in range(2):
         pf.candidate(f"Awal {i}")
-    with django_assert_num_queries(6) as ctx:
-        matching.recommend(role)
+    matching.build_snapshot(role)
+    # Snapshot row, ranked page, excluded sample, exposure insert, appearance counters.
+    with django_assert_num_queries(5) as ctx:
+        first = matching.recommend(role)
     for i in range(4):
         pf.candidate(f"Tambahan {i}", channels=[("instagram", f"@tambah{i}", "100")])
+    matching.build_snapshot(role, force=True)
     with django_assert_num_queries(len(ctx.captured_queries)):
-        matching.recommend(role)
+        second = matching.recommend(role)
+    assert len(second.candidates) == len(first.candidates) + 4
 
 
 def test_delivery_record_counts_closed_programmes_only(diskominfo):
@@ -149,3 +160,98 @@ def test_delivery_record_counts_closed_programmes_only(diskominfo):
     [c] = matching.recommend(role, log_exposure=False).candidates
     # (1 on time + 1) / (1 finished + 2) × 20 = 13.3
     assert ("delivery", 13.3) in _codes(c)
+
+
+def test_stale_snapshot_never_shows_a_creator_who_withdrew_consent(diskominfo, settings):
+    from ekraf.creators import services as creator_services
+    from ekraf.creators.models import Consent
+
+    settings.EKRAF_MATCHING_SNAPSHOT_SECONDS = 0
+    programme = pf.programme(diskominfo)
+    role = programme.roles.get()
+    stays = pf.candidate("Tetap")
+    leaves = pf.candidate("Mundur")
+    snap = matching.build_snapshot(role)
+    creator_services.withdraw_consent(leaves, Consent.Purpose.TALENT_DIRECTORY)
+    result = matching.recommend(role, log_exposure=False)
+    # The snapshot is stale (0 s) and not rebuilt here (the task only queued), yet the live
+    # filter leaves the withdrawn creator out.
+    assert RoleSnapshot.objects.get(role=role).version == snap.version
+    assert RoleSnapshot.objects.get(role=role).rebuild_requested_at is not None
+    assert [c.profile.pk for c in result.candidates] == [stays.pk]
+
+
+def test_stale_snapshot_queues_one_rebuild(diskominfo, settings):
+    from ekraf.programs import tasks
+
+    settings.EKRAF_MATCHING_SNAPSHOT_SECONDS = 0
+    programme = pf.programme(diskominfo)
+    role = programme.roles.get()
+    pf.candidate("A")
+    snap = matching.build_snapshot(role)
+    queued = []
+    original = tasks.rebuild_recommendations
+    try:
+        tasks.rebuild_recommendations = type(
+            "T", (), {"enqueue": staticmethod(lambda *a: queued.append(a))}
+        )
+        settings.EKRAF_MATCHING_SNAPSHOT_SECONDS = 0
+        matching.recommend(role, log_exposure=False)
+        settings.EKRAF_MATCHING_SNAPSHOT_SECONDS = 3600
+        matching.recommend(role, log_exposure=False)
+    finally:
+        tasks.rebuild_recommendations = original
+    assert len(queued) == 1
+    # The task itself: rebuilds once; rerun with the same seen time, it does nothing.
+    version = tasks.rebuild_recommendations.func(role.pk, queued[0][1])
+    assert version == snap.version + 1
+    assert tasks.rebuild_recommendations.func(role.pk, queued[0][1]) == version
+
+
+def test_engagement_transition_rescores_the_creator_in_the_snapshot(diskominfo):
+    programme = pf.programme(diskominfo)
+    role = programme.roles.get()
+    first = pf.candidate("Pertama")
+    matching.build_snapshot(role)
+    earlier = pf.programme(diskominfo, title="Dulu", starts_in=-60, days=5)
+    engagement = services.invite(earlier._staff, earlier, earlier.roles.get(), first)
+    row = RoleCandidate.objects.get(role=role, creator=first)
+    assert row.programmes_12m == 0
+    services.transition(first.user, engagement, "accepted")
+    row = RoleCandidate.objects.get(role=role, creator=first)
+    assert row.programmes_12m == 1
+    # The snapshot of the earlier programme's own role is not touched unless it was built.
+    assert not RoleCandidate.objects.filter(role=earlier.roles.get()).exists()
+
+
+def test_invited_creator_leaves_the_page_at_once(diskominfo):
+    programme = pf.programme(diskominfo)
+    role = programme.roles.get()
+    a = pf.candidate("A")
+    b = pf.candidate("B")
+    matching.build_snapshot(role)
+    services.invite(programme._staff, programme, role, a)
+    result = matching.recommend(role, log_exposure=False)
+    assert [c.profile.pk for c in result.candidates] == [b.pk]
+
+
+def test_exposure_bumps_the_appearance_counter_and_rotates(diskominfo):
+    programme = pf.programme(diskominfo)
+    role = programme.roles.get()
+    other = pf.programme(diskominfo, title="Lain", starts_in=90).roles.get()
+    a = pf.candidate("A")
+    b = pf.candidate("B")
+    matching.build_snapshot(role)
+    matching.build_snapshot(other)
+    first = matching.recommend(role, limit=1)
+    assert [c.profile.pk for c in first.candidates] == [a.pk]
+    # Counted in every role's snapshot, as Exposure counts appearances across lists.
+    assert RoleCandidate.objects.get(role=role, creator=a).appearances_12m == 1
+    assert RoleCandidate.objects.get(role=other, creator=a).appearances_12m == 1
+    assert RoleCandidate.objects.get(role=role, creator=b).appearances_12m == 0
+    second = matching.recommend(role, limit=1)
+    assert [c.profile.pk for c in second.candidates] == [b.pk]
+    # A rebuild counts the Exposure rows and lands on the same numbers.
+    matching.build_snapshot(role, force=True)
+    assert RoleCandidate.objects.get(role=role, creator=a).appearances_12m == 1
+    assert RoleCandidate.objects.get(role=role, creator=b).appearances_12m == 1

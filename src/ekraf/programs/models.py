@@ -263,3 +263,81 @@ class GuardianConsent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+
+class RoleSnapshot(models.Model):
+    """When the candidates of a role were last scored (matching's snapshot), and what the hard
+    filters excluded at that moment. One row per role; its row lock serialises the rebuilds of
+    that role, `rebuild_requested_at` keeps a stale snapshot from queueing a rebuild per request.
+    """
+
+    role = models.OneToOneField(ProgrammeRole, on_delete=models.CASCADE, related_name="snapshot")
+    built_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    rebuild_requested_at = models.DateTimeField(null=True, blank=True)
+    excluded_counts = models.JSONField(default=dict, blank=True)
+
+
+class RoleCandidate(models.Model):
+    """One creator who could fill a role, with the score's parts as matching computed them at
+    the snapshot's build. The ranked page walks `rolecandidate_rank` and stops after one page;
+    the hard filters are checked live on that walk, the `f_*` flags only feed the excluded
+    sample and counts. `appearances_12m` is incremented each time the creator is shown."""
+
+    role = models.ForeignKey(ProgrammeRole, on_delete=models.CASCADE, related_name="+")
+    # The build that wrote the row (RoleSnapshot.version when current). A rebuild inserts the
+    # next version beside the current one and deletes the old rows only after it committed, so
+    # the page and the appearance counters never wait for a build.
+    version = models.PositiveIntegerField(default=0)
+    creator = models.ForeignKey(
+        "creators.CreatorProfile", on_delete=models.CASCADE, related_name="+"
+    )
+    p_subsector = models.FloatField(default=0)
+    p_district = models.FloatField(default=0)
+    p_reach = models.FloatField(default=0)
+    p_certificates = models.FloatField(default=0)
+    p_pathway = models.FloatField(default=0)
+    p_delivery = models.FloatField(default=0)
+    score = models.FloatField(default=0)
+    band = models.FloatField(default=0)
+    followers_n = models.BigIntegerField(default=0)
+    certs_n = models.IntegerField(default=0)
+    finished_n = models.IntegerField(default=0)
+    on_time_n = models.IntegerField(default=0)
+    has_assessed = models.BooleanField(default=False)
+    has_declared = models.BooleanField(default=False)
+    programmes_12m = models.IntegerField(default=0)
+    programmes_year = models.IntegerField(default=0)
+    appearances_12m = models.IntegerField(default=0)
+    f_no_consent = models.BooleanField(default=False)
+    f_committed = models.BooleanField(default=False)
+    f_minor = models.BooleanField(default=False)
+    f_conflict = models.BooleanField(default=False)
+    f_any = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "version", "creator"], name="rolecandidate_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=[
+                    "role",
+                    "version",
+                    "-band",
+                    "programmes_12m",
+                    "appearances_12m",
+                    "-score",
+                    "creator",
+                ],
+                name="rolecandidate_rank",
+            ),
+            models.Index(fields=["creator"], name="rolecandidate_creator"),
+            models.Index(
+                fields=["role", "version", "creator"],
+                condition=Q(f_any=True),
+                name="rolecandidate_excluded",
+            ),
+        ]

@@ -26,6 +26,7 @@ from ekraf.core.services import audit
 from ekraf.core.uploads import accept_image
 from ekraf.creators import channels
 
+from . import matching
 from .models import (
     COMMITTED_STATES,
     Deliverable,
@@ -160,7 +161,9 @@ def set_status(user, programme: Programme, status: str, *, request=None) -> Prog
         programme.save(update_fields=["status"])
         if status == S.CLOSED:
             for engagement in programme.engagements.filter(state=State.APPROVED):
-                _move(engagement, State.COMPLETED, user, "")
+                _move(engagement, State.COMPLETED, user, "", refresh=False)
+            # Closing turns the programme's engagements into delivery records.
+            matching.refresh_creators(programme.engagements.values_list("creator_id", flat=True))
         audit(
             user,
             "programs.programme_status",
@@ -200,7 +203,9 @@ def _side(user, engagement: Engagement) -> set[str]:
     return sides
 
 
-def _move(engagement: Engagement, to: str, actor, note: str, request=None) -> Engagement:
+def _move(
+    engagement: Engagement, to: str, actor, note: str, request=None, *, refresh: bool = True
+) -> Engagement:
     before = engagement.state
     engagement.state = to
     fields = ["state"]
@@ -212,6 +217,9 @@ def _move(engagement: Engagement, to: str, actor, note: str, request=None) -> En
         engagement.completed_at = now
         fields.append("completed_at")
     engagement.save(update_fields=fields)
+    # The creator's programme counts and delivery record feed every role's snapshot.
+    if refresh:
+        matching.refresh_creators([engagement.creator_id])
     Transition.objects.create(
         engagement=engagement, from_state=before, to_state=to, actor=actor, note=note[:1000]
     )

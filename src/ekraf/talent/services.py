@@ -76,6 +76,7 @@ def assess_class(
         ):
             existing.setdefault(row.creator_id, {})[row.pathway] = row
         new_rows = []
+        changed = set()
         for reg_id, wanted in choices.items():
             registration = registrations.get(reg_id)
             profile = profiles.get(registration.user_id) if registration else None
@@ -103,8 +104,15 @@ def assess_class(
             gone = [have[p].pk for p in set(have) - wanted]
             if gone:
                 removed += AssessedPathway.objects.filter(pk__in=gone).delete()[0]
+                changed.add(profile.pk)
         AssessedPathway.objects.bulk_create(new_rows)
         added = len(new_rows)
+        changed.update(row.creator_id for row in new_rows)
+        if changed:
+            # An assessed pathway is part of programme matching's score.
+            from ekraf.programs import matching
+
+            matching.refresh_creators(changed)
         audit(
             actor,
             "talent.pathways.assess",
