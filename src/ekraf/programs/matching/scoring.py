@@ -1,26 +1,12 @@
-"""Recommendations for a programme role: hard filters, a transparent score, fair exposure.
-
-Everything is computed by the database. Scoring the whole candidate set takes seconds over
-100k creators, so it is done per role into a snapshot (RoleCandidate rows, `build_snapshot`:
-one INSERT … SELECT and one UPDATE) and a page reads 20 rows of it through the ranking index,
-applying the hard filters live (one query), plus one query for the excluded sample of the
-snapshot. Python only turns the numbers of the rows on the page into reasons. The page and the
-API call `recommend()` and show the same `Candidate.reasons`.
-
-Freshness: engagement moves, closing a programme and pathway assessments rescore the creators
-concerned (`refresh_creators`), exposures bump the appearance counters in place, and a snapshot
-older than EKRAF_MATCHING_SNAPSHOT_SECONDS is served while a django-tasks job rebuilds it.
-"""
+"""The score of one candidate for a role: the weights, the hard filters, the numbers and parts
+the database computes, and the reasons Python makes of them."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.apps import apps
-from django.conf import settings
-from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -42,20 +28,15 @@ from django.utils.translation import gettext as _
 
 from ekraf.creators.models import Channel, Consent, CreatorProfile, PathwayInterest
 
-from .models import (
+from ..models import (
     COMMITTED_STATES,
     ConflictOfInterest,
     Deliverable,
     Engagement,
     Exposure,
     GuardianConsent,
-    ProgrammeRole,
-    RoleCandidate,
-    RoleSnapshot,
     State,
 )
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -442,256 +423,3 @@ def _reasons(row) -> list[Reason]:
         )
     )
     return [Reason(r.code, r.label, round(float(r.points), 1)) for r in out]
-
-
-# --- the snapshot ---------------------------------------------------------------------------
-
-# Columns of RoleCandidate filled by the INSERT … SELECT (the annotation names of the build
-# query); the parts computed from them are filled by one UPDATE afterwards.
-NUMBER_COLUMNS = (
-    "followers_n",
-    "certs_n",
-    "finished_n",
-    "on_time_n",
-    "has_assessed",
-    "has_declared",
-    "programmes_12m",
-    "programmes_year",
-    "appearances_12m",
-    "p_subsector",
-    "p_district",
-    "f_no_consent",
-    "f_committed",
-    "f_minor",
-    "f_conflict",
-)
-
-
-def snapshot_seconds() -> int:
-    return int(getattr(settings, "EKRAF_MATCHING_SNAPSHOT_SECONDS", 600))
-
-
-def _fill(role, version: int, creator_ids=None) -> None:
-    """Score the candidates of `role` (all of them, or only `creator_ids`) into RoleCandidate
-    rows of `version`: one INSERT … SELECT of the raw numbers, one UPDATE for the parts, total
-    and band. The caller holds the role's RoleSnapshot row lock and has deleted the rows it
-    replaces."""
-    base, subsector_ids = _candidate_set(role)
-    if creator_ids is not None:
-        base = base.filter(pk__in=creator_ids)
-    qs = _annotate_numbers(_annotate_filters(base, role), role, subsector_ids)
-    qs = qs.annotate(
-        c_role=Value(role.pk, output_field=IntegerField()),
-        c_version=Value(version, output_field=IntegerField()),
-        c_creator=F("pk"),
-    )
-    qs = qs.values("c_role", "c_version", "c_creator", *NUMBER_COLUMNS).order_by()
-    sql, params = qs.query.sql_with_params()
-    qn = connection.ops.quote_name
-    inner = ", ".join(qn(c) for c in ("c_role", "c_version", "c_creator", *NUMBER_COLUMNS))
-    flags = " OR ".join(qn(f"f_{c}") for c in FILTERS)
-    targets = ", ".join(
-        qn(c) for c in ("role_id", "version", "creator_id", *NUMBER_COLUMNS, "f_any")
-    )
-    zero = ", ".join(
-        qn(c) for c in ("p_reach", "p_certificates", "p_pathway", "p_delivery", "score", "band")
-    )
-    with connection.cursor() as cursor:
-        # Names are quoted model columns; every value is a parameter.
-        insert = f"INSERT INTO {qn(RoleCandidate._meta.db_table)} ({targets}, {zero}) "  # noqa: S608
-        select = f"SELECT {inner}, ({flags}), 0, 0, 0, 0, 0, 0 FROM ({sql}) AS snapshot_rows"  # noqa: S608
-        cursor.execute(insert + select, params)
-    rows = RoleCandidate.objects.filter(role=role, version=version)
-    if creator_ids is not None:
-        rows = rows.filter(creator_id__in=creator_ids)
-    rows.update(**_part_exprs())
-
-
-def build_snapshot(role, *, seen_built_at=None, force=False) -> RoleSnapshot:
-    """Build the role's next snapshot version and make it current in one transaction, then
-    drop the previous version's rows. The RoleSnapshot row lock keeps two rebuilds of a role
-    from running at once; one that waited finds the snapshot rebuilt by the other (built_at
-    moved past `seen_built_at`) and returns it unless `force`. The old rows stay untouched (and
-    readable) while the new ones are written, so pages and appearance updates never wait."""
-    with transaction.atomic():
-        RoleSnapshot.objects.get_or_create(role=role)
-        snap = RoleSnapshot.objects.select_for_update().get(role=role)
-        if not force and snap.built_at is not None and snap.built_at != seen_built_at:
-            return snap
-        version = snap.version + 1
-        RoleCandidate.objects.filter(role=role, version=version).delete()  # a failed build's
-        _fill(role, version)
-        snap.excluded_counts = RoleCandidate.objects.filter(role=role, version=version).aggregate(
-            **{code: Count("pk", filter=Q(**{f"f_{code}": True})) for code in FILTERS}
-        )
-        snap.built_at = timezone.now()
-        snap.version = version
-        snap.rebuild_requested_at = None
-        snap.save()
-    RoleCandidate.objects.filter(role=role).exclude(version=snap.version).delete()
-    return snap
-
-
-def refresh_creators(creator_ids) -> None:
-    """Rescore `creator_ids` in every snapshot of a programme still running (an engagement
-    moved, a programme closed, a pathway was assessed), inside the caller's transaction, so the
-    next page reflects the change without waiting for a rebuild."""
-    creator_ids = list(set(creator_ids))
-    if not creator_ids:
-        return
-    with transaction.atomic():
-        snaps = (
-            RoleSnapshot.objects.select_for_update()
-            .filter(built_at__isnull=False)
-            .exclude(role__programme__status="closed")
-            .order_by("pk")
-        )
-        versions = {s.role_id: s.version for s in snaps}
-        if not versions:
-            return
-        for role in ProgrammeRole.objects.filter(pk__in=versions).select_related("programme"):
-            version = versions[role.pk]
-            RoleCandidate.objects.filter(
-                role=role, version=version, creator_id__in=creator_ids
-            ).delete()
-            _fill(role, version, creator_ids)
-
-
-def _current_snapshot(role) -> RoleSnapshot:
-    """The role's snapshot: built now when there is none; a stale one (older than
-    EKRAF_MATCHING_SNAPSHOT_SECONDS) is served while a background task rebuilds it."""
-    snap = RoleSnapshot.objects.filter(role=role, built_at__isnull=False).first()
-    if snap is None:
-        return build_snapshot(role)
-    now = timezone.now()
-    max_age = timedelta(seconds=snapshot_seconds())
-    # A rebuild asked for within max_age is on its way (or its worker is down: ask again
-    # then); testing in Python first keeps the request off the row a running build has locked.
-    pending = snap.rebuild_requested_at and now - snap.rebuild_requested_at <= max_age
-    if now - snap.built_at > max_age and not pending:
-        asked = (
-            RoleSnapshot.objects.filter(pk=snap.pk)
-            .filter(
-                Q(rebuild_requested_at__isnull=True) | Q(rebuild_requested_at__lt=now - max_age)
-            )
-            .update(rebuild_requested_at=now)
-        )
-        if asked:
-            _enqueue_rebuild(role.pk, snap.built_at)
-    return snap
-
-
-def _enqueue_rebuild(role_id: int, seen_built_at) -> None:
-    from .tasks import rebuild_recommendations
-
-    try:
-        rebuild_recommendations.enqueue(role_id, seen_built_at.isoformat())
-    except Exception:  # noqa: BLE001 - the stale snapshot is still served; next request retries
-        log.exception("could not enqueue the recommendation snapshot of role %s", role_id)
-        RoleSnapshot.objects.filter(role_id=role_id).update(rebuild_requested_at=None)
-
-
-def _live_rows(role, snap):
-    """The snapshot's rows of `role` that pass the hard filters now: a creator who withdrew
-    consent, got committed, or was invited to this role a second ago is left out, even when
-    the snapshot was built before."""
-    x = _filter_exprs(role, ref="creator_id", prefix="creator__")
-    return RoleCandidate.objects.filter(
-        x["consent"],
-        x["adult"] | x["guardian"],
-        ~x["committed"],
-        ~x["talent_committed"],
-        ~x["conflict"],
-        ~Exists(Engagement.objects.filter(role=role, creator=OuterRef("creator_id"))),
-        role=role,
-        version=snap.version,
-        creator__deleted_at__isnull=True,
-    )
-
-
-# The ranked page's queryset depends only on these values, so each process keeps the last few
-# unevaluated and clones one per request (`.all()`), skipping ~3.5 ms of filter building.
-_RANKED: dict[tuple, object] = {}
-
-
-def _ranked_page(role, snap, limit: int):
-    programme = role.programme
-    key = (
-        connection.alias,
-        connection.settings_dict.get("NAME"),
-        role.pk,
-        snap.version,
-        limit,
-        programme.pk,
-        programme.agency_id,
-        programme.starts_on,
-        programme.ends_on,
-        timezone.now().year,
-    )
-    qs = _RANKED.get(key)
-    if qs is None:
-        qs = (
-            _live_rows(role, snap)
-            # The page and the API show the creator's name and public id only: fewer joins.
-            .select_related("creator")
-            .order_by("-band", "programmes_12m", "appearances_12m", "-score", "creator_id")[:limit]
-        )
-        if len(_RANKED) >= 128:
-            _RANKED.clear()
-        _RANKED[key] = qs
-    return qs
-
-
-def recommend(role, *, viewer=None, log_exposure: bool = True, limit: int | None = None):
-    """The ranked page of candidates for `role` and a sample of those the hard filters excluded.
-
-    The page is read from the role's snapshot (RoleCandidate) through its ranking index, with
-    the hard filters applied live; the excluded sample and counts are those of the snapshot's
-    build (`Recommendations.built_at`). Each candidate shown is logged once in Exposure (one
-    bulk insert) and its appearance counter in every snapshot goes up by one, so fair exposure
-    keeps rotating between builds.
-    """
-    limit = limit or WEIGHTS.page_size
-    snap = _current_snapshot(role)
-    ranked = _ranked_page(role, snap, limit).all()
-    candidates = []
-    for position, row in enumerate(ranked, start=1):
-        reasons = _reasons(row)
-        candidates.append(
-            Candidate(
-                profile=row.creator,
-                score=round(sum(r.points for r in reasons), 1),
-                reasons=reasons,
-                programmes_this_year=row.programmes_year,
-                appearances=row.appearances_12m,
-                position=position,
-            )
-        )
-    excluded_rows = (
-        RoleCandidate.objects.filter(role=role, version=snap.version, f_any=True)
-        .select_related("creator")
-        .order_by("creator_id")[:limit]
-    )
-    excluded = [
-        Excluded(
-            row.creator,
-            [Reason(code, filter_label(code), 0) for code in FILTERS if getattr(row, f"f_{code}")],
-        )
-        for row in excluded_rows
-    ]
-    counts = {code: int(snap.excluded_counts.get(code, 0)) for code in FILTERS}
-    if log_exposure and candidates:
-        Exposure.objects.bulk_create(
-            Exposure(
-                creator=c.profile,
-                programme_id=role.programme_id,
-                role=role,
-                shown_to=viewer if getattr(viewer, "pk", None) else None,
-                position=c.position,
-            )
-            for c in candidates
-        )
-        RoleCandidate.objects.filter(creator_id__in=[c.profile.pk for c in candidates]).update(
-            appearances_12m=F("appearances_12m") + 1
-        )
-    return Recommendations(candidates, excluded, counts, built_at=snap.built_at)
