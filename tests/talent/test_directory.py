@@ -80,6 +80,27 @@ def test_search_document_follows_profile_changes_after_commit(
     assert names(q="literasi") == ["Dewi Sartika"]
 
 
+def test_one_commit_refreshes_a_creator_once_however_many_signals_fire(
+    city, django_capture_on_commit_callbacks, monkeypatch
+):
+    dewi = tf.talent("Dewi Sartika")
+    calls = []
+    real = search.refresh
+    monkeypatch.setattr(search, "refresh", lambda ids: calls.append(list(ids)) or real(ids))
+    with django_capture_on_commit_callbacks(execute=True):
+        # The profile, its skills and its subsectors: three signals, one commit.
+        creator_services.update_profile(
+            dewi.user,
+            dewi,
+            creator_services.ProfileInput(bio="Fotografer kuliner", skills="fotografi produk"),
+        )
+        from ekraf.core.models import Subsector
+
+        dewi.subsectors.add(Subsector.objects.get(code="kuliner"))
+    assert calls == [[dewi.pk]]
+    assert names(q="fotografer", subsector="kuliner") == ["Dewi Sartika"]
+
+
 def test_catch_up_builds_missing_documents(city):
     tf.talent("Dewi Sartika")
     DirectoryEntry.objects.all().delete()

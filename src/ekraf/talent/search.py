@@ -164,7 +164,24 @@ def catch_up(limit: int = 5000) -> int:
 
 
 def refresh_later(creator_id: int) -> None:
-    transaction.on_commit(lambda: refresh([creator_id]))
+    """Refresh this creator's document when the transaction commits, once per commit however
+    many signals asked (a profile form saves the profile, its skills, subsectors and channels:
+    one refresh, not five, and a class assessment refreshes the class in one batch).
+
+    The ids wait on the connection; every call registers a callback and the first to run
+    takes them all, the rest find nothing. Ids of a transaction that rolled back stay and are
+    refreshed with the next commit's (refreshing an unchanged creator is harmless)."""
+    connection = transaction.get_connection()
+    pending = connection.__dict__.setdefault("_talent_pending_refresh", set())
+    pending.add(creator_id)
+    transaction.on_commit(lambda: _refresh_pending(pending))
+
+
+def _refresh_pending(pending: set) -> None:
+    ids = sorted(pending)
+    pending.clear()
+    if ids:
+        refresh(ids)
 
 
 def tsquery(query: str) -> str:
