@@ -87,3 +87,17 @@ def request(space, start, end, *, user=None, now=None, **fields):
 def direct(space, start, end, *, by=None, **fields):
     fields.setdefault("letter", None)
     return services.submit_request(by or manager(), data(space, start, end, **fields), direct=True)
+
+
+def month_availability_url(day) -> str:
+    """The centre's availability API for the calendar month of `day` (midnight to midnight)."""
+    from urllib.parse import urlencode
+
+    from ekraf.spaces.selectors import local_midnight
+
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    start, end = local_midnight(first), local_midnight(following)
+    return "/api/v1/spaces/availability?" + urlencode(
+        {"from": start.isoformat(), "to": end.isoformat()}
+    )

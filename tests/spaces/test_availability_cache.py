@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from ekraf.spaces import availability, services
 from ekraf.spaces.models import Blackout
-from ekraf.spaces.selectors import local_midnight
 from tests.spaces import factories as sf
+from tests.spaces.factories import month_availability_url
 
 pytestmark = pytest.mark.django_db
 
@@ -38,17 +38,8 @@ def _month(day) -> str:
     return reverse("spaces:calendar") + f"?bulan={day:%Y-%m}"
 
 
-def _api(day) -> str:
-    first = day.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    start, end = local_midnight(first), local_midnight(following)
-    return "/api/v1/spaces/availability?" + urlencode(
-        {"from": start.isoformat(), "to": end.isoformat()}
-    )
-
-
 def _busy(client, day) -> list[dict]:
-    response = client.get(_api(day))
+    response = client.get(month_availability_url(day))
     assert response.status_code == 200
     return [b for b in json.loads(response.content)["busy"] if b["kind"] != "closed"]
 
@@ -95,7 +86,10 @@ def test_a_repeat_reads_no_bookings_and_the_count_stays_constant(client, worksho
     availability.changed()
     miss, hit = _queries(client, _month(day)), _queries(client, _month(day))
     assert hit == 0 and miss <= 4  # rooms, their hours, bookings, closures
-    assert _queries(client, _api(day)) == 3 and _queries(client, _api(day)) == 0
+    assert (
+        _queries(client, month_availability_url(day)) == 3
+        and _queries(client, month_availability_url(day)) == 0
+    )
     # A range that does not run midnight to midnight is answered, never kept.
     odd = "/api/v1/spaces/availability?" + urlencode(
         {"from": sf.at(day, 7, 13).isoformat(), "to": sf.at(day, 19, 1).isoformat()}
@@ -109,7 +103,10 @@ def test_a_repeat_reads_no_bookings_and_the_count_stays_constant(client, worksho
             sf.request(space, sf.at(when, 16), sf.at(when, 17), attendees=4)
     assert _queries(client, _month(day)) == miss
     assert _queries(client, _month(day)) == hit
-    assert _queries(client, _api(day)) == 3 and _queries(client, _api(day)) == 0
+    assert (
+        _queries(client, month_availability_url(day)) == 3
+        and _queries(client, month_availability_url(day)) == 0
+    )
 
 
 def test_the_version_moves_inside_the_transaction_and_again_at_commit(

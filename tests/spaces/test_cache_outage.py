@@ -6,16 +6,14 @@ made during it (the lost bump is made first)."""
 import json
 import logging
 import os
-from datetime import timedelta
-from urllib.parse import urlencode
 
 import pytest
 import redis
 from django.core.cache import caches
 
 from ekraf.spaces import availability, services
-from ekraf.spaces.selectors import local_midnight
 from tests.spaces import factories as sf
+from tests.spaces.factories import month_availability_url
 
 pytestmark = pytest.mark.django_db
 
@@ -47,17 +45,8 @@ def _down(settings):
     settings.CACHES = {"default": UNREACHABLE, "ratelimit": {**LOCMEM, "LOCATION": "rl-outage"}}
 
 
-def _api(day) -> str:
-    first = day.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    start, end = local_midnight(first), local_midnight(following)
-    return "/api/v1/spaces/availability?" + urlencode(
-        {"from": start.isoformat(), "to": end.isoformat()}
-    )
-
-
 def _busy(client, day) -> list[bool]:
-    response = client.get(_api(day))
+    response = client.get(month_availability_url(day))
     assert response.status_code == 200
     return [b["firm"] for b in json.loads(response.content)["busy"] if b["kind"] != "closed"]
 
