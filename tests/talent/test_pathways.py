@@ -59,6 +59,20 @@ def test_other_agency_organiser_is_refused(other_organiser, klass):
         services.assess_class(other_organiser, training, {regs[0].pk: {"narasumber"}})
 
 
+def test_the_grid_reaches_the_directory_search_when_it_commits(
+    klass, organiser, django_capture_on_commit_callbacks
+):
+    from ekraf.talent.models import DirectoryEntry
+
+    training, people, regs = klass
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assess_class(organiser, training, {regs[0].pk: {"narasumber"}})
+    assert " pwa=narasumber " in DirectoryEntry.objects.get(creator=people[0]).facets
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assess_class(organiser, training, {regs[0].pk: set()})
+    assert " pwa=narasumber " not in DirectoryEntry.objects.get(creator=people[0]).facets
+
+
 def test_creator_sees_assessed_beside_declared(client, klass, organiser):
     training, people, regs = klass
     PathwayInterest.objects.create(profile=people[0], pathway="content_creator")

@@ -20,7 +20,7 @@ from ekraf.core.overlap import clashes, write_without_overlap
 from ekraf.core.services import audit
 from ekraf.creators.models import Pathway
 
-from . import notices
+from . import notices, search
 from .models import AssessedPathway, SpeakerBooking, SpeakerRequest
 
 CONSTRAINT = "speaker_booking_no_overlap"
@@ -109,10 +109,13 @@ def assess_class(
         added = len(new_rows)
         changed.update(row.creator_id for row in new_rows)
         if changed:
-            # An assessed pathway is part of programme matching's score.
+            # An assessed pathway is part of programme matching's score, and a facet of the
+            # directory's search document (bulk_create sends no signal to refresh it).
             from ekraf.programs import matching
 
             matching.refresh_creators(changed)
+            for creator_id in changed:
+                search.refresh_later(creator_id)
         audit(
             actor,
             "talent.pathways.assess",
