@@ -13,6 +13,7 @@ ignored, I and L read as 1, O as 0.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from ekraf.core.ids import ALPHABET
@@ -66,3 +67,19 @@ def is_mistyped(text: str) -> bool:
 def display(code: str) -> str:
     """``ABCD-EFGH-JKMN-P``: groups of four for reading aloud and typing from paper."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+STATUS_HASH_LENGTH = 16  # hex characters: 64 bits
+
+
+def status_hash(code: str) -> str:
+    """The first 16 hex characters of SHA-256 over the code (as Certificate.code holds it):
+    how the offline verifier's status document names a revoked or superseded certificate.
+
+    A hash, not the code: the document is public, and its codes would let anyone open each
+    revoked holder's name on the online page. The offline page computes the same hash from the
+    code it reads out of the QR (credentials/offline.js), so it can look a scanned certificate
+    up without the list giving codes away; guessing back from a hash means searching the
+    codes' 60 random bits. 64 bits keep a chance collision with a valid certificate negligible.
+    """
+    return hashlib.sha256(code.encode()).hexdigest()[:STATUS_HASH_LENGTH]

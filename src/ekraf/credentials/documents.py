@@ -13,7 +13,7 @@ import hashlib
 import json
 
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -31,7 +31,8 @@ OFFLINE_SCOPE = "/verifikasi/offline"
 
 
 def _offline_files() -> list[str]:
-    """What the offline verifier needs once loaded: the page, its styles and scripts, the keys."""
+    """What the offline verifier needs once loaded: the page, its styles and scripts, the keys
+    and the status document (revoked and superseded certificates)."""
     from django.templatetags.static import static
 
     files = [
@@ -40,6 +41,7 @@ def _offline_files() -> list[str]:
         static("ekraf/app.css"),
         static("credentials/offline.js"),
         reverse("credentials:jwks"),
+        reverse("credentials:verify_offline_status"),
     ]
     scanning = _scanning()
     if scanning:
@@ -68,6 +70,7 @@ def verify_offline(request):
     works with no network (its service worker keeps the page, its script and the keys)."""
     context = {
         "jwks_url": reverse("credentials:jwks"),
+        "status_url": reverse("credentials:verify_offline_status"),
         "worker_url": reverse("credentials:verify_offline_worker"),
         "scope": OFFLINE_SCOPE,
         "scanning": _scanning(),
@@ -87,15 +90,20 @@ def verify_offline_worker(request):
     return response
 
 
+def verify_offline_status(request):
+    """Which certificates are revoked or superseded, as hashes of their codes
+    (selectors.offline_status): what the offline verifier keeps to say so without a network.
+    Cached a minute only, so a revocation reaches the phones at their next sync."""
+    body = json.dumps(selectors.offline_status(), separators=(",", ":"))
+    return _public_document(body, "application/json", max_age=60)
+
+
 def jwks(request):
     try:
         body = keys.keyring().jwks()
     except keys.KeysMissing:
         body = {"keys": []}
-    response = JsonResponse(body, content_type="application/jwk-set+json")
-    response["Cache-Control"] = "public, max-age=300"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _public_document(json.dumps(body), "application/jwk-set+json")
 
 
 def pki_crl(request):

@@ -333,6 +333,13 @@ class Certificate(models.Model):
         indexes = [
             models.Index(fields=["holder", "issued_at"]),
             models.Index(fields=["pdf_timestamped_until"], name="certificate_archive_due"),
+            # The offline verifier's status document reads every withdrawn certificate's code:
+            # from this index of those rows only (a few), not a scan of all certificates.
+            models.Index(
+                fields=["code", "revoked_at"],
+                name="certificate_withdrawn",
+                condition=Q(revoked_at__isnull=False) | Q(superseded_at__isnull=False),
+            ),
         ]
 
     def __str__(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
 
 from ekraf.accounts import permissions
 from ekraf.trainings.models import Registration, Training
@@ -128,6 +129,35 @@ def forget_verification(*codes_: str) -> None:
 
 def _cache_key(code: str) -> str:
     return f"verify:v1:{code}"
+
+
+def offline_status() -> dict:
+    """The offline verifier's status document: when it was made, and the status hashes
+    (codes.status_hash) of the revoked and of the superseded certificates, one query.
+
+    The offline page checks a QR's signature with no network, but a signature stays valid
+    after revocation or re-issue; this list, kept on the phone at each sync, lets it say
+    "dicabut" or "diganti" offline too, as of `generated`. Hashes, not codes: the document is
+    public (see status_hash). `generated` is read before the query, so nothing withdrawn
+    before that moment is missing. A revoked certificate that was also superseded is listed
+    as revoked only: revocation wins, as in public_view. The rows come from the partial index
+    certificate_withdrawn (withdrawn certificates only, a few among all), streamed.
+    """
+    generated = timezone.localtime().replace(microsecond=0)
+    revoked, superseded = [], []
+    rows = (
+        Certificate.objects.filter(Q(revoked_at__isnull=False) | Q(superseded_at__isnull=False))
+        .order_by()
+        .values_list("code", "revoked_at")
+        .iterator(chunk_size=2000)
+    )
+    for code, revoked_at in rows:
+        (revoked if revoked_at is not None else superseded).append(codes.status_hash(code))
+    return {
+        "generated": generated.isoformat(),
+        "revoked": sorted(revoked),
+        "superseded": sorted(superseded),
+    }
 
 
 def public_view(cert: Certificate) -> dict:

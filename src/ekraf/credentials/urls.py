@@ -9,6 +9,11 @@ urlpatterns = [
     path("verifikasi/", views.verify_form),
     path("verifikasi/offline", documents.verify_offline, name="verify_offline"),
     path("verifikasi/offline-sw.js", documents.verify_offline_worker, name="verify_offline_worker"),
+    path(
+        "verifikasi/offline-status.json",
+        documents.verify_offline_status,
+        name="verify_offline_status",
+    ),
     path("verifikasi/<str:code>", views.verify_code, name="verify_code"),
     path("V/<str:digits>", views.verify_qr, name="verify_qr"),
     path("v/<str:token>", views.verify_token, name="verify_token"),

@@ -20,6 +20,7 @@ credentials:verify_token                             ok        ok        ok     
 credentials:verify_qr                                ok        ok        ok        ok        ok        ok        ok        ok        ok
 credentials:verify_offline                           ok        ok        ok        ok        ok        ok        ok        ok        ok
 credentials:verify_offline_worker                    ok        ok        ok        ok        ok        ok        ok        ok        ok
+credentials:verify_offline_status                    ok        ok        ok        ok        ok        ok        ok        ok        ok
 credentials:pki_crl                                  ok        ok        ok        ok        ok        ok        ok        ok        ok
 credentials:pki_ca                                   ok        ok        ok        ok        ok        ok        ok        ok        ok
 credentials:ob_did                                   ok        ok        ok        ok        ok        ok        ok        ok        ok

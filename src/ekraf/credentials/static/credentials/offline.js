@@ -3,6 +3,13 @@
 // leaves the device. Its service worker (/verifikasi/offline-sw.js) keeps this page, this
 // script and the keys, so once loaded it works with no network at all.
 //
+// A signature stays valid after the issuer revokes or re-issues a certificate, so the page
+// also keeps /verifikasi/offline-status.json: the revoked and the superseded certificates, each
+// as the first 16 hex characters of SHA-256 over its code (the code as the QR carries it, the
+// same string the server hashes), and when that list was made. A valid signature is then
+// shown as revoked or superseded when listed, with the list's date; without any list, the
+// answer says that revocation could not be checked.
+//
 // Two QR forms are read:
 // * /V/<digits>: a COSE_Sign1 (RFC 9052, EdDSA with Ed25519) written as one decimal number;
 //   its payload is a CBOR array [code, days since 1970-01-01, holder, agency, training];
@@ -19,6 +26,7 @@
   var output = document.getElementById("offline-result");
   var input = document.getElementById("offline-token");
   var STORE = "ekraf-offline-jwks";
+  var STATUS_STORE = "ekraf-offline-status";
   var ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   var CHECK = ALPHABET + "*~$=U";
 
@@ -27,27 +35,54 @@
     navigator.serviceWorker.register(text("worker-url"), { scope: text("scope") }).catch(function () {});
   }
 
-  function loadKeys() {
-    return fetch(text("jwks-url"), { cache: "no-cache" })
+  // A public document the page keeps: fetched fresh when there is a network, else the copy
+  // kept in localStorage. `usable` checks its shape; `newer(kept, fresh)`, when given, keeps the
+  // kept copy if it is the more recent (offline, the fetch answers from the worker's copy,
+  // which may be older than the one kept here).
+  function loadKept(url, store, usable, newer) {
+    var kept = null;
+    try { kept = usable(JSON.parse(localStorage.getItem(store) || "null")); } catch (e) { kept = null; }
+    return fetch(url, { cache: "no-cache" })
       .then(function (response) {
         if (!response.ok) { throw new Error(String(response.status)); }
         return response.json();
       })
-      .then(function (jwks) {
-        try { localStorage.setItem(STORE, JSON.stringify(jwks)); } catch (e) { /* private mode */ }
-        return jwks;
+      .then(function (fresh) {
+        fresh = usable(fresh);
+        if (!fresh || (kept && newer && newer(kept, fresh))) { return kept; }
+        try { localStorage.setItem(store, JSON.stringify(fresh)); } catch (e) { /* private mode */ }
+        return fresh;
       })
-      .catch(function () {
-        var kept = null;
-        try { kept = JSON.parse(localStorage.getItem(STORE) || "null"); } catch (e) { kept = null; }
-        return kept;
-      });
+      .catch(function () { return kept; });
+  }
+
+  function loadKeys() {
+    return loadKept(text("jwks-url"), STORE, function (jwks) { return jwks || null; });
   }
 
   var keysReady = loadKeys().then(function (jwks) {
     var count = jwks && jwks.keys ? jwks.keys.length : 0;
     statusLine.textContent = count ? text("ready") + " " + text("keys-label") + ": " + count + "." : text("no-keys");
     return jwks;
+  });
+
+  // The status list: kept like the keys; the newer of it and the kept copy is used.
+  function usableStatus(status) {
+    return status && typeof status.generated === "string" && Array.isArray(status.revoked) &&
+      Array.isArray(status.superseded) && !isNaN(Date.parse(status.generated)) ? status : null;
+  }
+
+  function loadStatus() {
+    return loadKept(text("status-url"), STATUS_STORE, usableStatus, function (kept, fresh) {
+      return Date.parse(kept.generated) > Date.parse(fresh.generated);
+    });
+  }
+
+  var statusReady = loadStatus();
+  Promise.all([keysReady, statusReady]).then(function (ready) {
+    if (ready[0] && ready[0].keys && ready[0].keys.length && ready[1]) {
+      statusLine.textContent += " " + text("status-as-of") + " " + formatMoment(ready[1].generated) + ".";
+    }
   });
 
   // --- bytes ------------------------------------------------------------------------------------
@@ -143,10 +178,25 @@
 
   function grouped(code) { return code.match(/.{1,4}/g).join("-"); }
 
+  // What the status document lists a certificate by: SHA-256 over its code, 16 hex characters.
+  function statusHash(code) {
+    return crypto.subtle.digest("SHA-256", utf8(code)).then(function (digest) {
+      return Array.prototype.map.call(new Uint8Array(digest).slice(0, 8), function (b) {
+        return (b < 16 ? "0" : "") + b.toString(16);
+      }).join("");
+    });
+  }
+
   function formatDate(iso) {
     var parts = iso.split("-");
     var months = text("months").split(",");
     return Number(parts[2]) + " " + (months[Number(parts[1]) - 1] || parts[1]) + " " + parts[0];
+  }
+
+  // The list's time as the site wrote it (its own time zone), e.g. "2 Desember 2026 18.05".
+  function formatMoment(iso) {
+    var match = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})/.exec(iso);
+    return match ? formatDate(match[1]) + " " + match[2] + "." + match[3] : iso;
   }
 
   // --- reading a QR's content -----------------------------------------------------------------
@@ -212,7 +262,7 @@
     return node;
   }
 
-  function show(kind, title, note, read) {
+  function show(kind, title, note, read, status) {
     output.textContent = "";
     var box = element("div", "alert " + kind);
     box.setAttribute("role", kind === "alert-success" ? "status" : "alert");
@@ -238,6 +288,26 @@
     if ([c.holder, c.agency, c.training].some(function (v) { return /…$/.test(v); })) {
       output.appendChild(element("p", "small text-body-secondary", text("shortened")));
     }
+    if (status) {
+      output.appendChild(element("p", "small text-body-secondary", text("status-as-of") + " " + formatMoment(status.generated)));
+    }
+  }
+
+  // A verified QR's answer: revoked, superseded or valid by the kept status list.
+  function showVerified(read, status) {
+    if (!status) {
+      show("alert-success", text("valid"), text("valid-unchecked"), read, null);
+      return Promise.resolve();
+    }
+    return statusHash(read.claims.code).then(function (hash) {
+      if (status.revoked.indexOf(hash) !== -1) {
+        show("alert-danger", text("revoked"), text("revoked-note"), read, status);
+      } else if (status.superseded.indexOf(hash) !== -1) {
+        show("alert-warning", text("superseded"), text("superseded-note"), read, status);
+      } else {
+        show("alert-success", text("valid"), text("valid-note"), read, status);
+      }
+    });
   }
 
   function check(content) {
@@ -252,17 +322,17 @@
       show("alert-warning", text("unreadable"), "", null);
       return Promise.resolve();
     }
-    return keysReady.then(function (jwks) {
+    return Promise.all([keysReady, statusReady]).then(function (ready) {
+      var jwks = ready[0];
       if (!jwks || !jwks.keys || !jwks.keys.length) {
         show("alert-warning", text("no-keys"), "", null);
         return;
       }
       return verify(read, jwks).then(function (ok) {
         if (ok) {
-          show("alert-success", text("valid"), text("valid-note"), read);
-        } else {
-          show("alert-danger", text("invalid"), text("invalid-note"), null);
+          return showVerified(read, ready[1]);
         }
+        show("alert-danger", text("invalid"), text("invalid-note"), null);
       }, function () {
         show("alert-warning", text("unchecked"), text("unsupported"), read);
       });

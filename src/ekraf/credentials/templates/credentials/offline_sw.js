@@ -1,7 +1,8 @@
-// The offline verifier's service worker: it keeps the page, its styles and script and the
-// issuer's public keys (JWKS), and answers from them when the network is gone. Online, every
-// file comes from the network first and the copy is refreshed, so new keys arrive by
-// themselves; a new deploy (other file names) makes a new cache and drops the old one.
+// The offline verifier's service worker: it keeps the page, its styles and script, the
+// issuer's public keys (JWKS) and the status document (revoked and superseded certificates),
+// and answers from them when the network is gone. Online, every file comes from the network
+// first and the copy is refreshed, so new keys and revocations arrive by themselves; a new
+// deploy (other file names) makes a new cache and drops the old one.
 "use strict";
 const FILES = {{ files|safe }};
 const CACHE = "ekraf-offline-verifier-" + {{ version|safe }};
