@@ -64,17 +64,30 @@ def test_first_lookup_is_one_query_and_a_repeat_none(
         assert client.get(qr_path(cert)).status_code == 200
 
 
-def test_the_api_answer_is_the_same_from_the_cache(client, settings, cert):
-    fresh = client.get(f"/api/v1/certificates/{cert.code}").json()
+def test_the_api_answer_is_the_same_bytes_from_the_cache(client, settings, cert, monkeypatch):
+    """A repeat look-up is answered with the JSON bytes kept at the first one: the same bytes
+    and headers ninja makes when nothing is cached, without validating or encoding again."""
+    from ekraf.credentials.api import CertificateOut
+
+    path = f"/api/v1/certificates/{cert.code}"
+    fresh = client.get(path)
     settings.CACHES = {
         "default": {**LOCMEM, "LOCATION": "verify-tests-2"},
         "ratelimit": {**LOCMEM, "LOCATION": "ratelimit-tests-2"},
     }
     settings.VERIFY_CACHE_SECONDS = 600
-    first = client.get(f"/api/v1/certificates/{cert.code}").json()
-    cached = client.get(f"/api/v1/certificates/{cert.code}").json()
-    assert fresh == first == cached
-    assert cached["status"] == "valid" and cached["starts_on"] == "2024-01-24"
+    first = client.get(path)
+
+    def no_validation(*args, **kwargs):
+        raise AssertionError("a cached answer is served as kept")
+
+    monkeypatch.setattr(CertificateOut, "model_validate", no_validation)
+    cached = client.get(path)
+    assert fresh.content == first.content == cached.content
+    for answer in (fresh, first, cached):
+        assert answer["Content-Type"] == "application/json; charset=utf-8"
+        assert answer["Access-Control-Allow-Origin"] == "*"
+    assert cached.json()["status"] == "valid" and cached.json()["starts_on"] == "2024-01-24"
 
 
 def test_revocation_shows_at_once_on_page_api_and_qr(

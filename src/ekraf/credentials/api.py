@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
@@ -119,9 +121,16 @@ class RateLimited(Schema):
     ),
 )
 def verify(request: HttpRequest, code: str, response: HttpResponse):
+    """The answer as JSON bytes kept beside the answer itself, one cache round trip in all
+    (with the rate limit's count): a QR is scanned again and again, and validating and encoding
+    the same answer anew each time cost more than the rest of the request. The bytes are keyed
+    by the answer's status, as the page's HTML is, so a revocation or re-issue (which changes
+    the status) is never answered with the old bytes."""
+    # Browser-based verifiers on any site may read every answer (the 404 and 429 too).
     response["Access-Control-Allow-Origin"] = "*"
     parsed = codes.parse(code)  # a mistyped code is refused before any cache or query
-    wanted = selectors.verification_keys(parsed) if parsed else []
+    json_keys = {s: _json_key(parsed, s) for s in selectors.ANSWER_STATUSES} if parsed else {}
+    wanted = selectors.verification_keys(parsed, json_keys.values()) if parsed else []
     allowed, fetched = ratelimit.allow_and_fetch(request, "verify", wanted)
     if not allowed:
         return Status(
@@ -131,7 +140,11 @@ def verify(request: HttpRequest, code: str, response: HttpResponse):
                 "detail": "Terlalu banyak permintaan; coba lagi dalam satu menit.",
             },
         )
-    answer = selectors.verification_and(parsed, fetched=fetched)[0] if parsed else None
+    answer, kept = (
+        selectors.verification_and(parsed, tuple(json_keys.values()), fetched=fetched)
+        if parsed
+        else (None, {})
+    )
     if answer is None:
         if not parsed and codes.is_mistyped(code):
             miss = {"status": "mistyped", "code": "mistyped"}
@@ -140,7 +153,23 @@ def verify(request: HttpRequest, code: str, response: HttpResponse):
             miss = {"status": "unknown", "code": "not_found"}
             miss["detail"] = "E-sertifikat tidak ditemukan."
         return Status(404, miss)
-    return answer
+    key = json_keys[answer["status"]]
+    body = kept.get(key)
+    if body is None:
+        from ekraf.api.api import api  # the API imports this router: not at module level
+
+        data = CertificateOut.model_validate(answer).model_dump()
+        body = api.renderer.render(request, data, response_status=200)
+        if settings.VERIFY_CACHE_SECONDS:
+            cache.set(key, body, settings.VERIFY_CACHE_SECONDS)
+    # ninja's own response (its content type, the header above), returned as is: not encoded again
+    response.content = body
+    return response
+
+
+def _json_key(code: str, status: str) -> str:
+    # Bump v1 when CertificateOut changes, so a deploy never serves bytes of the old shape.
+    return f"verify:json:v1:{status}:{code}"
 
 
 @router.post(

@@ -32,6 +32,9 @@ PRINTED_TRAINING_FIELDS = (
     "ends_on",
     "place",
 )
+# The statuses of a verification answer (public_view's "status"): the page's HTML and the
+# API's JSON are cached per status, so an answer whose status changed never meets old bytes.
+ANSWER_STATUSES = ("valid", "revoked", "superseded")
 # Exactly what a verifier may see: what is printed on the certificate, and revocation.
 PUBLIC_FIELDS = (
     "code",

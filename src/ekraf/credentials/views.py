@@ -105,8 +105,7 @@ def verify_code(request, code):
     """
     language = _language(request)
     parsed = codes.parse(code)  # a mistyped code is refused before any cache or query
-    statuses = ("valid", "revoked", "superseded")
-    keys_ = {status: _page_key(parsed or "", status, language) for status in statuses}
+    keys_ = {s: _page_key(parsed or "", s, language) for s in selectors.ANSWER_STATUSES}
     wanted = selectors.verification_keys(parsed, keys_.values()) if parsed else []
     allowed, fetched = ratelimit.allow_and_fetch(request, "verify", wanted)
     if not allowed:
