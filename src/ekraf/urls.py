@@ -10,21 +10,26 @@ handler403 = "ekraf.core.views.error_403"
 handler404 = "ekraf.core.views.error_404"
 handler500 = "ekraf.core.views.error_500"
 
+# Django tries the patterns in order, and every app below is included at the root: a request
+# walks each app's patterns until one matches (an API call passed some 80 page patterns, a
+# story 150). The prefixed parts come first (one check each skips them), then the public pages
+# that QR scans and readers reach most: verification and the newsroom portal. No two apps
+# share a route, so the order changes what a request costs, never where it goes.
 urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("ekraf.credentials.urls")),
+    path("", include("ekraf.newsroom.urls")),
     path("", include("ekraf.core.urls")),
     path("", include("ekraf.accounts.urls")),
     path("", include("ekraf.creators.urls")),
     path("", include("ekraf.trainings.urls")),
-    path("", include("ekraf.credentials.urls")),
     path("", include("ekraf.talent.urls")),
     path("", include("ekraf.programs.urls")),
     path("", include("ekraf.spaces.urls")),
-    path("", include("ekraf.newsroom.urls")),
     path("", include("ekraf.insights.urls")),
     path("", include("ekraf.insights.opendata.urls")),
-    path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
 ]
 
 # Only public files (logos) are served at /media/, from the filesystem or from S3 alike;

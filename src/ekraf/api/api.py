@@ -142,11 +142,13 @@ def _mount() -> None:
     from ekraf.talent.api import router as talent_router
     from ekraf.trainings.api import router as trainings_router
 
+    # Django tries the API's paths in this order: verification, the API's busiest public call
+    # (browser-based verifiers, wallets), comes first; no two routers share a path.
+    api.add_router("", credentials_router)
     api.add_router("", core_router)
     api.add_router("", accounts_router)
     api.add_router("", creators_router)
     api.add_router("", trainings_router)
-    api.add_router("", credentials_router)
     api.add_router("", talent_router)
     api.add_router("", programs_router)
     api.add_router("", spaces_router)
