@@ -136,3 +136,24 @@ def test_an_administrator_without_two_factor_gets_no_api_token(client, admin_use
     body = {"username": admin_user.username, "password": factories.PASSWORD}
     response = client.post("/api/v1/auth/token", body, content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "two_factor_required"
+
+
+def test_the_hold_reads_no_session_for_a_visitor_without_one(client, organiser, monkeypatch):
+    """No session cookie, nothing owed: an anonymous reader or a token-bearing API client costs
+    no session read (no `Vary: Cookie`); a half-signed-in browser is still held, API included."""
+    from ekraf.accounts import two_factor
+
+    def no_read(request):
+        raise AssertionError("the session was read for a visitor without one")
+
+    monkeypatch.setattr(two_factor, "owed", no_read)
+    answer = client.get("/api/v1/regions")
+    assert answer.status_code == 200 and "Cookie" not in answer.get("Vary", "")
+    monkeypatch.undo()
+
+    client.force_login(organiser)
+    enrol(client, organiser)
+    client.logout()
+    sign_in(client, organiser)  # password given, the code still owed
+    held = client.get("/api/v1/regions")
+    assert held.status_code == 302 and held["Location"].startswith(VERIFY)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
 from django.shortcuts import redirect
@@ -162,7 +163,13 @@ class TwoFactorMiddleware:
     LEAN_PUBLIC = ("/verifikasi/", "/v/", "/V/")
 
     def __call__(self, request):
-        if request.path.startswith(self.LEAN_PUBLIC) or self._exempt(request.path):
+        # No session cookie, no session, nothing owed: an anonymous reader or a token-bearing
+        # API client costs neither a session read nor a `Vary: Cookie`.
+        if (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES
+            or request.path.startswith(self.LEAN_PUBLIC)
+            or self._exempt(request.path)
+        ):
             return self.get_response(request)
         state = owed(request)
         if state and request.user.is_authenticated:
