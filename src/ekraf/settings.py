@@ -213,6 +213,8 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 
 LANGUAGE_CODE = "id"
+# The language switch's choice outlives the browser session (Django's default): a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = env("EKRAF_TIME_ZONE", "Asia/Jakarta")

@@ -344,6 +344,49 @@ def english_client():
 
 
 @pytest.mark.django_db
+def test_the_menu_switch_is_a_link_that_remembers_the_choice(client):
+    """A visitor taps "English" in the menu: the choice is kept (the language cookie) and the
+    same page comes back in English; the link holds no token, so any page can carry it."""
+    body = client.get("/privasi/").content.decode()
+    assert 'href="/bahasa/en/?next=/privasi/"' in body and 'hreflang="en"' in body
+    switched = client.get("/bahasa/en/?next=/privasi/")
+    assert switched.status_code == 302 and switched["Location"] == "/privasi/"
+    kept = switched.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert kept.value == "en" and kept["max-age"] == 365 * 24 * 3600  # not only this session
+    assert "no-cache" in switched["Cache-Control"]  # a redirect that sets a cookie is not shared
+    english = client.get("/privasi/").content.decode()
+    assert '<html lang="en">' in english and 'href="/bahasa/id/?next=/privasi/"' in english
+    client.get("/bahasa/id/?next=/privasi/")
+    assert '<html lang="id">' in client.get("/privasi/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
+def test_the_switch_never_sends_a_visitor_off_the_site(client, target):
+    switched = client.get("/bahasa/en/", {"next": target})
+    assert switched.status_code == 302 and switched["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_another_site_cannot_switch_a_visitors_language(client):
+    """A link or image on another site reaches the switch with Sec-Fetch-Site: cross-site (or
+    same-site from a sibling host): the visitor is sent on, the language left as it was."""
+    for origin in ("cross-site", "same-site"):
+        sent = client.get("/bahasa/en/?next=/", headers={"Sec-Fetch-Site": origin})
+        assert sent.status_code == 302 and settings.LANGUAGE_COOKIE_NAME not in sent.cookies
+    kept = client.get("/bahasa/en/?next=/", headers={"Sec-Fetch-Site": "same-origin"})
+    assert kept.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+@pytest.mark.django_db
+def test_the_switch_knows_only_the_sites_languages_and_reads_only(client):
+    assert client.get("/bahasa/fr/?next=/").status_code == 404
+    assert client.post("/bahasa/en/", {"next": "/"}).status_code == 405
+
+
+@pytest.mark.django_db
 def test_compiled_catalogue_is_the_one_django_loads(catalogue):
     """The .mo next to the .po (compiled by `make test`/`make run`) is used for English."""
     assert settings.LOCALE_PATHS[0] == PO_PATH.parents[2]

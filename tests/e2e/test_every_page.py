@@ -29,7 +29,9 @@ from tests.trainings import factories as tf
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Not our templates: Swagger UI ships with django-ninja and Django's admin with Django.
-NOT_OURS = ("/api/", "/admin/")
+# The menu's language switch is a redirect back to the page, not a page; following it would turn
+# the rest of the crawl English.
+NOT_OURS = ("/api/", "/admin/", "/bahasa/")
 FILES = (".pdf", ".xlsx", ".csv", ".ics", ".svg", ".png", ".json", ".jwt", ".atom", ".xml")
 
 

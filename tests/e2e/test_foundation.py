@@ -42,3 +42,22 @@ def test_organiser_sees_the_kelola_menu(page):
     page.get_by_role("button", name="Buka menu").click()
     page.get_by_role("button", name="Kelola").click()
     assert page.get_by_role("link", name="Token API").is_visible()
+
+
+def test_a_reader_switches_the_language_from_the_menu_and_back(page, accessibility):
+    """The menu's language link brings the reader back to the page they were on, in English,
+    with the choice kept for the next page; the way back is the same link in Indonesian. Both
+    languages' pages are checked by axe."""
+    factories.ensure_city()
+    page.goto("/pelatihan/?q=batik")
+    page.get_by_role("button", name="Buka menu").click()
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/pelatihan/?q=batik")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "en"  # kept in the language cookie
+    page.get_by_role("button", name="Open menu").click()
+    accessibility.check(page)  # the English menu, open
+    page.get_by_role("link", name="Bahasa Indonesia").click()
+    page.wait_for_url(lambda url: url.endswith("/"))
+    assert page.locator("html").get_attribute("lang") == "id"

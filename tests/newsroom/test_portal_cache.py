@@ -1,8 +1,9 @@
 """The anonymous reader's page cache (newsroom.cache.anonymous_page): no query and no session
-on a repeat, the visitor's own CSRF token, correct at once after a correction or retraction,
+on a repeat, no cookie set (a form would get each visitor's own CSRF token), correct at once after a correction or retraction,
 and never a signed-in person's page shared (or an anonymous one shown to them)."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
@@ -71,20 +72,53 @@ def test_the_query_count_stays_constant_as_stories_are_published(
             assert _anonymous(url).status_code == 200
 
 
-def test_each_visitor_gets_a_working_csrf_token_of_their_own(reporter, editor):
+def test_a_cached_page_sets_no_cookie_and_its_language_link_switches(reporter, editor):
+    """The menu's language switch is a link, so the page every anonymous reader shares holds no
+    CSRF token and its answer sets no cookie; the English page is kept apart."""
     story = nf.published(reporter, editor)
     url = reverse("newsroom:story", args=[story.public_id])
     _anonymous(url)
-    one, two = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    first, second = one.get(url), two.get(url)
+    reader = Client()
+    page = reader.get(url)
+    body = page.content.decode()
+    assert not page.cookies and "csrfmiddlewaretoken" not in body and "@@csrf@@" not in body
+    switch = reverse("core:switch_language", args=["en"]) + f"?next={quote(url)}"
+    assert f'href="{switch}"' in body
+    back = reader.get(switch)
+    assert back.status_code == 302 and back["Location"] == url
+    english = reader.get(url)
+    assert english["Content-Language"] == "en" and '<html lang="en"' in english.content.decode()
+    assert reader.get(url).content == english.content  # from the cache, in English
+    assert _anonymous(url).content == page.content  # Indonesian readers are not affected
+
+
+@pytest.mark.django_db
+def test_a_form_on_a_cached_page_gets_each_visitor_their_own_token(rf):
+    """Should a portal page hold a form, the cached copy keeps a marker for its CSRF token and
+    each visitor's own is put back (and accepted)."""
+    from django.http import HttpResponse
+    from django.middleware.csrf import CsrfViewMiddleware
+    from django.template import engines
+
+    from ekraf.newsroom import cache as portal_cache
+
+    form = engines["django"].from_string('<form method="post">{% csrf_token %}</form>')
+
+    @portal_cache.anonymous_page
+    def view(request):
+        return HttpResponse(form.render({}, request))
+
+    first, second = (view(rf.get("/berita/form/")) for _ in range(2))
     tokens = [TOKEN.search(r.content.decode()).group(1) for r in (first, second)]
-    assert "@@csrf@@" not in first.content.decode()
-    assert tokens[0] != tokens[1]
-    assert "csrftoken" in first.cookies
-    switched = one.post(
-        reverse("set_language"), {"language": "en", "next": url, "csrfmiddlewaretoken": tokens[0]}
-    )
-    assert switched.status_code == 302  # the token served from the cache is accepted
+    assert tokens[0] != tokens[1] and "@@csrf@@" not in second.content.decode()
+    request = rf.get("/berita/form/")
+    answer = view(request)  # from the cache
+    secret = request.META["CSRF_COOKIE"]
+    post = rf.post("/x/", {"csrfmiddlewaretoken": TOKEN.search(answer.content.decode()).group(1)})
+    post.COOKIES["csrftoken"] = secret
+    post._dont_enforce_csrf_checks = False
+    middleware = CsrfViewMiddleware(lambda r: HttpResponse())
+    assert middleware.process_view(post, lambda r: None, (), {}) is None  # accepted
 
 
 def test_a_correction_and_a_retraction_show_on_the_next_anonymous_request(

@@ -7,9 +7,11 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from . import home as home_panels
 from . import uploads
@@ -23,6 +25,40 @@ def home(request):
 
 def privacy(request):
     return render(request, "core/privacy.html")
+
+
+@require_safe
+@never_cache
+def switch_language(request, code):
+    """The menu's language switch: a plain link that stores the choice in the language cookie
+    (what IndonesianByDefaultMiddleware reads) and goes back to `next`.
+
+    A link rather than Django's POST form, so that a page an anonymous visitor reads holds no
+    CSRF token: such a page is the same for every visitor (the newsroom portal serves it from
+    its cache as is) and its answer sets no CSRF cookie. The choice is only a preference, but
+    another site must not make it for the visitor: when the browser says the request comes from
+    elsewhere (`Sec-Fetch-Site` other than same-origin or a typed address), the visitor is sent
+    on without the switch. `next` must be on this site (no open redirect)."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if request.headers.get("Sec-Fetch-Site", "none") in ("same-origin", "none"):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 # Folders of the default storage that anyone may read; everything else is personal.

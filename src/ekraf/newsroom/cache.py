@@ -1,14 +1,16 @@
 """The portal's cache: the expensive part of each /berita/ page (its main content and head
 metadata, rendered) is kept under a generation number; publication, correction and retraction
 bump the generation, so every page that might show the story is recomputed — there is no list
-of URLs to forget one of. The page around it (menu, CSRF token of the language form) is
+of URLs to forget one of. The page around it (menu, the signed-in person's name) is
 rendered per request for a signed-in visitor, so nothing personal is ever shared.
 
 An anonymous visitor (no session cookie, no messages cookie, no query string but `halaman`)
-sees the same page as every other anonymous visitor but for the CSRF token of the language
-form, so the whole page is cached too (`anonymous_page`): stored with the generation it was
-built under and the token replaced by a marker, read in one round trip together with the
-current generation, and served only when the two match, with this visitor's own token put back.
+sees the same page as every other anonymous visitor, so the whole page is cached too
+(`anonymous_page`): stored with the generation it was built under, read in one round trip
+together with the current generation, and served only when the two match. The menu's language
+switch is a link (core.views.switch_language), so a portal page holds no CSRF token and its
+answer sets no CSRF cookie; should a portal page ever hold a form, its token is stored as a
+marker and each visitor gets their own put back.
 Such a request never reads the session, the user or the navigation; a bump makes every stored
 page stale at once, so a correction or retraction shows on the next request.
 
@@ -33,6 +35,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
+from django.views.decorators.vary import vary_on_cookie
 
 from ekraf.core.cache import VersionedCache
 from ekraf.core.selectors import current_city
@@ -134,7 +137,9 @@ def anonymous_page(view):
         current, stored = store.get_with_version(key)
         if current is not None and stored is not None and stored[0] == current:
             _generation, status, html = stored
-            return HttpResponse(html.replace(CSRF_MARK, get_token(request)), status=status)
+            if CSRF_MARK in html:  # a form on the page: this visitor's own token
+                html = html.replace(CSRF_MARK, get_token(request))
+            return HttpResponse(html, status=status)
         reset = _known.set(current)
         try:
             response = view(request, *args, **kwargs)
@@ -147,4 +152,7 @@ def anonymous_page(view):
             store.set(key, (current, response.status_code, html), TIMEOUT)
         return response
 
-    return wrapper
+    # Such a request never reads the session, so the session middleware does not say it; but a
+    # signed-in visitor gets another page at the same address, and a shared cache before the
+    # site (a proxy, the browser's back button) must not mix the two.
+    return vary_on_cookie(wrapper)

@@ -16,6 +16,7 @@ core:sitemap                                         ok        ok        ok     
 api:openapi-json                                     ok        ok        ok        ok        ok        ok        ok        ok        ok
 api:openapi-view                                     ok        ok        ok        ok        ok        ok        ok        ok        ok
 set_language                                         redirect  redirect  redirect  redirect  redirect  redirect  redirect  redirect  redirect
+core:switch_language                                 redirect  redirect  redirect  redirect  redirect  redirect  redirect  redirect  redirect
 public_media                                         ok        ok        ok        ok        ok        ok        ok        ok        ok
 GET /api/v1/regions                                  ok        ok        ok        ok        ok        ok        ok        ok        ok
 GET /api/v1/subsectors                               ok        ok        ok        ok        ok        ok        ok        ok        ok
@@ -28,4 +29,4 @@ def _public_file(w):
     return {"path": city.logo.name} if city.logo else {"path": "city/none.png"}
 
 
-ARGS = {"public_media": _public_file}
+ARGS = {"public_media": _public_file, "core:switch_language": lambda w: {"code": "en"}}
