@@ -94,7 +94,7 @@ def test_attendance_sheet_of_a_long_training_runs_over_pages(client, organiser, 
 def test_participant_list_xlsx(client, organiser, training, filled):
     client.force_login(organiser)
     response = client.get(reverse("trainings:manage_participants_xlsx", args=[training.public_id]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]
     assert header[:4] == ("No", "Kode tiket", "Nama", "Email")

@@ -261,7 +261,7 @@ def _xlsx(client, training):
 
     response = client.get(reverse("trainings:manage_participants_xlsx", args=[training.public_id]))
     assert response.status_code == 200
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(response.getvalue()))
     return book, list(book.active.iter_rows(values_only=True))
 
 

@@ -382,8 +382,8 @@ def _side_by_side(left, right):
     return table
 
 
-def participants_xlsx(training, rows, sessions, questions=(), answers=None) -> bytes:
-    """The participant list as a spreadsheet, one row per registration, written by the one
+def participants_sheet(training, rows, sessions, questions=(), answers=None):
+    """The participant list as a spreadsheet sheet, one row per registration, for the one
     spreadsheet writer (a name such as "=HYPERLINK(…)" stays text, never a formula). `rows`
     come from selectors.participants, so hidden contacts are already blank. The training's
     own questions are columns at the end, `answers` {registration id: {question id: value}}
@@ -440,4 +440,4 @@ def participants_xlsx(training, rows, sessions, questions=(), answers=None) -> b
                 *[answer_text(answers.get(r.pk, {}).get(q.pk)) for q in questions],
             ]
 
-    return spreadsheets.xlsx_bytes([spreadsheets.Sheet("Peserta", headers, values())])
+    return spreadsheets.Sheet("Peserta", headers, values())

@@ -9,16 +9,16 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ekraf.accounts import permissions
+from ekraf.core import spreadsheets
 from ekraf.core.errors import DomainError, NotAllowed
 from ekraf.core.models import Space
 
@@ -475,7 +475,7 @@ def manage_participants_xlsx(request, public_id):
 
     training = selectors.training_for_manager(request.user, public_id)
     rows = selectors.participants(training, viewer=request.user)
-    content = papers.participants_xlsx(
+    sheet = papers.participants_sheet(
         training,
         rows,
         list(training.sessions.all()),
@@ -483,13 +483,8 @@ def manage_participants_xlsx(request, public_id):
         selectors.answers_by_registration(training),
     )
     audit(request.user, "training.participants.export", training, request=request)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = f"peserta-{slugify(training.title)[:50]}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    # Written row by row to a temporary file and sent from there, as every export is.
+    return spreadsheets.xlsx_response(f"peserta-{slugify(training.title)[:50]}.xlsx", [sheet])
 
 
 @organiser_page
