@@ -42,6 +42,21 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the browser tests' database is a file, as `make run`'s is, not Django's
+    shared-cache in-memory test database: there, a request that writes while the live server's
+    other thread reads (an autosave racing a reload) fails at once with "database table is
+    locked" instead of waiting, a failure no real server can have (the file's WAL and busy
+    timeout from settings apply here too)."""
+    from django.db import connections
+
+    settings = connections["default"].settings_dict
+    if settings["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("e2e-db") / "ekraf-e2e.sqlite3"
+        settings.setdefault("TEST", {})["NAME"] = str(name)
+
+
+@pytest.fixture(scope="session")
 def playwright():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
