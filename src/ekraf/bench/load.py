@@ -44,6 +44,16 @@ class LoadResult:
         rank = max(0, min(len(ordered) - 1, int(round(p / 100 * len(ordered) + 0.5)) - 1))
         return ordered[rank]
 
+    def record(self, status: int | None, began: float, ended: float, body: bytes | None = None):
+        """One answer (status None: no answer at all); the caller holds the lock."""
+        if status is None:
+            self.errors += 1
+            return
+        self.statuses[status] += 1
+        self.latencies_ms.append((ended - began) * 1000)
+        if body is not None:
+            self.bodies.append(body)
+
     @property
     def server_errors(self) -> int:
         return sum(n for status, n in self.statuses.items() if status >= 500)
@@ -159,6 +169,40 @@ def interleaved(
     return {name: merge(results) for name, results in parts.items()}
 
 
+def each_once(base_url: str, paths: list[str], *, clients: int = 4, headers=None) -> LoadResult:
+    """Every path requested exactly once, by `clients` threads taking the next from one list:
+    the first visit of each (what fills the caches), measured apart from the rounds that
+    follow it."""
+    parts = urlsplit(base_url)
+    host, port = parts.hostname, parts.port or 80
+    result = LoadResult(requests=len(paths))
+    lock = threading.Lock()
+    pending = iter(paths)
+
+    def client() -> None:
+        while True:
+            with lock:
+                path = next(pending, None)
+            if path is None:
+                return
+            began = time.monotonic()
+            try:
+                status, _body = _send(host, port, Request(path, headers=dict(headers or {})), 30)
+            except Exception:  # noqa: BLE001 - counted as an error
+                status = None
+            with lock:
+                result.record(status, began, time.monotonic())
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.monotonic() - began
+    return result
+
+
 def burst(
     base_url: str, requests: list[Request], *, timeout: float = 120.0, keep_bodies=False
 ) -> LoadResult:
@@ -179,13 +223,7 @@ def burst(
             status, body = None, b""
         ended = time.monotonic()
         with lock:
-            if status is None:
-                result.errors += 1
-            else:
-                result.statuses[status] += 1
-                result.latencies_ms.append((ended - began) * 1000)
-                if keep_bodies:
-                    result.bodies.append(body)
+            result.record(status, began, ended, body if keep_bodies else None)
 
     threads = [threading.Thread(target=client, args=(r,), daemon=True) for r in requests]
     for thread in threads:

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import random
 
-from .load import LoadResult, merge
-from .verification import TARGET_P99_MS, TARGET_RATIO, measure, spread, wrk_available
+from .load import merge
+from .verification import (
+    TARGET_P99_MS,
+    TARGET_RATIO,
+    against_floor,
+    first_visit_row,
+    ratios_to_floor,
+    wrk_available,
+)
 
 KINDS = ("trivial", "story", "district")
 
@@ -75,13 +82,9 @@ def scenario_newsroom(ctx) -> dict:
         "district": [f"/berita/wilayah/{code}/" for code in districts],
     }
     use_wrk = wrk_available() and not ctx["args"].tiny
-    turn = max(duration / rounds, 2.0)
-    per_round: dict[str, list[LoadResult]] = {kind: [] for kind in KINDS}
-    for number in range(rounds):
-        for kind in KINDS[number % 3 :] + KINDS[: number % 3]:
-            per_round[kind].append(
-                measure(web.url, paths[kind], clients=clients, duration=turn, use_wrk=use_wrk)
-            )
+    first, per_round = against_floor(
+        web.url, paths, clients=clients, duration=duration, rounds=rounds, use_wrk=use_wrk
+    )
     merged = {kind: merge(results) for kind, results in per_round.items()}
     out = {
         "stories": Story.objects.filter(status=Story.Status.PUBLISHED).count(),
@@ -89,14 +92,10 @@ def scenario_newsroom(ctx) -> dict:
         "rounds": rounds,
         "generator": "wrk" if use_wrk else "python",
         **{kind: merged[kind].summary() for kind in KINDS},
+        "first_visit": {kind: first[kind].summary() for kind in ("story", "district")},
     }
     for kind in ("story", "district"):
-        ratios = [
-            mine.rps / floor.rps
-            for mine, floor in zip(per_round[kind], per_round["trivial"], strict=True)
-            if floor.rps
-        ] or [0.0]
-        out[f"{kind}_ratios"] = spread(ratios)
+        out[f"{kind}_ratios"] = ratios_to_floor(per_round, kind)
     out["all_200"] = all(
         merged[kind].statuses.get(200, 0) == merged[kind].requests for kind in ("story", "district")
     )
@@ -128,4 +127,6 @@ def table_rows(v: dict, fmt) -> list[tuple]:
                 "yes" if met else "no",
             )
         )
+        if key in v.get("first_visit", {}):
+            rows.append(first_visit_row(f"newsroom {label}", v["first_visit"][key], fmt))
     return rows
