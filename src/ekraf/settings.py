@@ -133,7 +133,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # A database that drops the connection mid-request: 503 page, nothing written.
-    "ekraf.core.middleware.DatabaseUnavailableMiddleware",
+    "ekraf.core.middleware.UnavailableMiddleware",
     # Last, so its 404 page has the user, messages and the security headers like any page.
     "ekraf.core.middleware.NulCharactersMiddleware",
 ]

@@ -123,11 +123,11 @@ def _refuse(request, api: bool, status: int):
     return error_404(request) if status == 404 else error_400(request)
 
 
-class DatabaseUnavailableMiddleware:
-    """A database that drops the connection mid-request (restart, failover, a killed backend)
-    answers 503 with a page that needs no database, in Indonesian, instead of a 500: the
-    request's transaction died with its connection, so nothing of it was written. The broken
-    connection is closed, so the next request opens a fresh one (or the pool hands one)."""
+class UnavailableMiddleware:
+    """A database or Redis that stops answering mid-request answers 503 with a page that needs
+    neither, in Indonesian, instead of a 500 (`unavailable_response`). Exceptions raised in a
+    view arrive here; those raised in another middleware (a session read from Redis) reach
+    Django's 500 handler, which asks the same function (core.views.error_500)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -136,13 +136,23 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError, connections
-        from django.http import JsonResponse
-        from django.template.loader import render_to_string
-        from django.utils.translation import gettext as _
+        return unavailable_response(request, exception)
 
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
+
+def unavailable_response(request, exception):
+    """The 503 answer to an outage of the database or of Redis; None for any other exception.
+
+    A dropped database connection killed the request's transaction with it, so nothing of the
+    request was written, and the page says so; the broken connection is closed, so the next
+    request opens a fresh one (or the pool hands one). A Redis outage (sessions, caches, rate
+    limits) may come after the view's work was committed, so that page promises nothing."""
+    from django.db import InterfaceError, OperationalError, connections
+    from django.http import HttpResponse, JsonResponse
+    from django.template.loader import render_to_string
+    from django.utils.translation import gettext as _
+    from redis.exceptions import RedisError
+
+    if isinstance(exception, OperationalError | InterfaceError):
         log.error("database unavailable during %s %s: %s", request.method, request.path, exception)
         for conn in connections.all(initialized_only=True):
             if conn.in_atomic_block:
@@ -151,17 +161,24 @@ class DatabaseUnavailableMiddleware:
                 conn.close()
             except Exception:  # noqa: BLE001 - it is broken already
                 log.debug("closing a broken connection failed", exc_info=True)
+        code = "database_unavailable"
         message = _(
             "Basis data tidak dapat dihubungi saat ini. Tidak ada yang tersimpan dari "
             "permintaan Anda; silakan coba lagi dalam beberapa saat."
         )
-        if request.path.startswith("/api/"):
-            response = JsonResponse({"detail": message, "code": "database_unavailable"}, status=503)
-        else:
-            from django.http import HttpResponse
-
-            response = HttpResponse(
-                render_to_string("core/unavailable.html", request=None), status=503
-            )
-        response["Retry-After"] = "30"
-        return response
+    elif isinstance(exception, RedisError):
+        log.error("Redis unavailable during %s %s: %s", request.method, request.path, exception)
+        code = "service_unavailable"
+        message = _(
+            "Sebagian layanan tidak dapat dihubungi saat ini. Silakan coba lagi dalam beberapa "
+            "saat; bila Anda baru saja menyimpan sesuatu, periksa apakah sudah tersimpan."
+        )
+    else:
+        return None
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message, "code": code}, status=503)
+    else:
+        page = render_to_string("core/unavailable.html", {"message": message}, request=None)
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = "30"
+    return response

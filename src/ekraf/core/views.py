@@ -1,6 +1,7 @@
 """Public pages of the platform itself: home, privacy notice, health check, error pages."""
 
 import logging
+import sys
 import uuid
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from . import home as home_panels
 from . import uploads
+from .middleware import unavailable_response
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +141,13 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
+    """Django calls this inside its handler of the uncaught exception: an outage of the
+    database or of Redis (raised in a middleware, where UnavailableMiddleware does not see it)
+    gets the 503 page, anything else the 500 page."""
+    exception = sys.exc_info()[1]
+    outage = unavailable_response(request, exception) if exception is not None else None
+    if outage is not None:
+        return outage
     return render(request, "core/error.html", {"code": 500}, status=500)
 
 

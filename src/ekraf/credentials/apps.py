@@ -13,7 +13,7 @@ class CredentialsConfig(AppConfig):
         from ekraf.accounts import participation, permissions, personal_data
         from ekraf.core import nav, periodic
 
-        from . import archive, openbadges, services
+        from . import archive, openbadges, selectors, services
         from .models import Certificate
 
         participation.register(
@@ -62,6 +62,9 @@ class CredentialsConfig(AppConfig):
         periodic.register("credentials-status-lists", openbadges.publish_pending)
         periodic.register("credentials-archive-timestamps", archive.renew_due)
         periodic.register("credentials-resume-stalled-jobs", services.resume_stalled_jobs)
+        periodic.register(
+            "credentials-repair-withdrawn-answers", selectors.repair_withdrawn_answers
+        )
         personal_data.register(
             "credentials",
             export=services.export_personal_data,

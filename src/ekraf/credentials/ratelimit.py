@@ -5,13 +5,18 @@ database query; scaled out it is Redis, shared by every web process, and the cou
 round trip (INCR; EXPIRE only on the window's first request).
 """
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
 
+from ekraf.core.cache import speed_up
 from ekraf.core.clientip import client_key
+
+log = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60
 # The window's key outlives the window a little, so a request at its very end still counts.
@@ -35,6 +40,11 @@ def allow_and_fetch(request, bucket: str, keys, per_minute: int | None = None):
     request sets its expiry); when the default cache is the same Redis server, the read of `keys`
     joins that round trip: a verification answer costs a single exchange with Redis. A refused
     request reads nothing.
+
+    A Redis that does not answer lets the request through, reading nothing (logged): a
+    verification is public and read-only, and its codes' 60 random bits stay out of reach of
+    guessing for the length of an outage, while refusing every scan would hide every
+    certificate. The answer then comes from the database.
     """
     keys = list(keys)
     limit = per_minute or settings.VERIFY_RATE_PER_MINUTE
@@ -47,20 +57,25 @@ def allow_and_fetch(request, bucket: str, keys, per_minute: int | None = None):
     together = (
         bool(keys) and isinstance(default, RedisCache) and counter._servers == default._servers
     )
-    # ekraf.core.cache.RedisCache hands out one client per pool, not one per call.
-    client = counter._cache.get_client(write=True)
-    full_key = counter.make_and_validate_key(key)
-    pipe = client.pipeline(transaction=False)
-    pipe.incr(full_key)
-    if together:
-        pipe.mget([default.make_and_validate_key(k) for k in keys])
-    count, *read = pipe.execute()
-    if count == 1:
-        client.expire(full_key, KEY_SECONDS)
+    try:
+        # ekraf.core.cache.RedisCache hands out one client per pool, not one per call.
+        client = counter._cache.get_client(write=True)
+        full_key = counter.make_and_validate_key(key)
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(full_key)
+        if together:
+            pipe.mget([default.make_and_validate_key(k) for k in keys])
+        count, *read = pipe.execute()
+        if count == 1:
+            client.expire(full_key, KEY_SECONDS)
+    except RedisError as exc:
+        log.warning("Rate limit unavailable (%s): letting the request through: %s", bucket, exc)
+        return True, {}
     if count > limit:
         return False, {}
     if not together:
-        return True, (default.get_many(keys) if keys else {})
+        fetched = speed_up(lambda: default.get_many(keys), log, "verification", {})
+        return True, (fetched if keys else {})
     loads = default._cache._serializer.loads
     return True, {k: loads(v) for k, v in zip(keys, read[0], strict=True) if v is not None}
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from ekraf.accounts import permissions
+from ekraf.core.cache import speed_up
 from ekraf.trainings.models import Registration, Training
 
 from . import codes
@@ -20,6 +24,8 @@ from .models import (
     StatusList,
     TrainingSignatories,
 )
+
+log = logging.getLogger(__name__)
 
 # What a certificate prints about its training (also what its Open Badges achievement says).
 PRINTED_TRAINING_FIELDS = (
@@ -104,7 +110,8 @@ def verification_and(
     extra: dict = {}
     if seconds:
         if fetched is None:
-            fetched = cache.get_many(verification_keys(parsed, extra_keys))
+            wanted = verification_keys(parsed, extra_keys)
+            fetched = speed_up(lambda: cache.get_many(wanted), log, "verification", {})
         extra = dict(fetched)
         answer = extra.pop(_cache_key(parsed), None)
         if answer is not None:
@@ -114,20 +121,52 @@ def verification_and(
         return None, {}
     answer = public_view(cert)
     if seconds:
-        cache.add(_cache_key(parsed), answer, timeout=seconds)
+        speed_up(
+            lambda: cache.add(_cache_key(parsed), answer, timeout=seconds), log, "verification"
+        )
     return answer, extra
 
 
 def remember_verification(cert: Certificate) -> None:
-    """Put a certificate's current answer in the cache (after revocation commits)."""
+    """Put a certificate's current answer in the cache (after revocation commits).
+
+    A Redis that fails here leaves the old answer in place once it answers again, for at most
+    VERIFY_CACHE_SECONDS: `repair_withdrawn_answers` (a periodic job) writes it again within
+    a minute of Redis's return."""
     if settings.VERIFY_CACHE_SECONDS:
-        cache.set(_cache_key(cert.code), public_view(cert), settings.VERIFY_CACHE_SECONDS)
+        answer, seconds = public_view(cert), settings.VERIFY_CACHE_SECONDS
+        speed_up(lambda: cache.set(_cache_key(cert.code), answer, seconds), log, "revocation")
 
 
 def forget_verification(*codes_: str) -> None:
     """Drop the cached answers of these codes (a hook for anything else that changes one)."""
     if settings.VERIFY_CACHE_SECONDS and codes_:
-        cache.delete_many([_cache_key(c) for c in codes_])
+        keys = [_cache_key(c) for c in codes_]
+        speed_up(lambda: cache.delete_many(keys), log, "re-issue")
+
+
+def repair_withdrawn_answers() -> int:
+    """Write again the cached answers of the certificates revoked or superseded within the
+    cache's lifetime (a periodic job, every minute): should Redis have failed when one was
+    withdrawn, its old "valid" answer, still kept, is replaced as soon as Redis answers, not
+    when it expires. A few rows, from the partial index of withdrawn certificates; the count.
+    """
+    if not settings.VERIFY_CACHE_SECONDS:
+        return 0
+    since = timezone.now() - dt.timedelta(seconds=settings.VERIFY_CACHE_SECONDS + 120)
+    withdrawn = (
+        # the partial index's own condition first, so PostgreSQL reads only that index
+        Certificate.objects.filter(Q(revoked_at__isnull=False) | Q(superseded_at__isnull=False))
+        .filter(Q(revoked_at__gte=since) | Q(superseded_at__gte=since))
+        .select_related("superseded_by")
+        .only(*PUBLIC_FIELDS)
+        .order_by()
+    )
+    answers = {_cache_key(cert.code): public_view(cert) for cert in withdrawn}
+    if answers:
+        seconds = settings.VERIFY_CACHE_SECONDS
+        speed_up(lambda: cache.set_many(answers, seconds), log, "repair")
+    return len(answers)
 
 
 def _cache_key(code: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ekraf.accounts import permissions
+from ekraf.core.cache import speed_up
 from ekraf.core.errors import DomainError
 from ekraf.core.models import Agency
 from ekraf.core.selectors import current_city
@@ -40,6 +42,8 @@ from .forms import (
     VerifyForm,
 )
 from .models import Referral, Signatory
+
+log = logging.getLogger(__name__)
 
 # --- public verification -------------------------------------------------------------------------
 
@@ -122,7 +126,12 @@ def verify_code(request, code):
     if html is None:
         response = _public_page(request, "credentials/verify_result.html", {"result": result})
         if settings.VERIFY_CACHE_SECONDS:
-            cache.set(keys_[result["status"]], response.content, settings.VERIFY_CACHE_SECONDS)
+            key, html, seconds = (
+                keys_[result["status"]],
+                response.content,
+                settings.VERIFY_CACHE_SECONDS,
+            )
+            speed_up(lambda: cache.set(key, html, seconds), log, "verification page")
         return response
     response = HttpResponse(html)
     response["Content-Language"] = language
