@@ -11,6 +11,7 @@ from PIL import Image
 from ekraf.core.models import OutboxMessage
 from ekraf.credentials import pdf, services
 from ekraf.credentials.models import Certificate, IssuanceFailure, IssuanceJob
+from ekraf.credentials.services import issuance
 from tests import factories
 from tests.credentials import factories as cf
 
@@ -173,13 +174,13 @@ def test_a_failure_is_recorded_with_its_reason_and_the_rest_go_on(
             raise ValueError("data peserta rusak")
         return real(registration, *args, **kwargs)
 
-    monkeypatch.setattr(services, "new_certificate", broken_for_second)
+    monkeypatch.setattr(issuance, "new_certificate", broken_for_second)
     job = cf.issue(training, organiser)
     assert (job.done, job.total, job.failed) == (2, 3, 1)
     failure = IssuanceFailure.objects.get()
     assert failure.registration == regs[1] and "data peserta rusak" in failure.reason
     assert not Certificate.objects.filter(registration=regs[1]).exists()
-    monkeypatch.setattr(services, "new_certificate", real)
+    monkeypatch.setattr(issuance, "new_certificate", real)
     job = services.run_issuance_job(job.pk)
     assert (job.done, job.total, job.failed) == (3, 3, 0)
     assert sequences(training) == [1, 2, 3]

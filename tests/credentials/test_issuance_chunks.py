@@ -17,6 +17,7 @@ from ekraf.credentials.models import (
     IssuanceJob,
     StatusList,
 )
+from ekraf.credentials.services import files, issuance
 from tests.credentials import factories as cf
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def chunk_sizes(monkeypatch):
         sizes.append(len(registrations))
         return real(registrations, *args, **kwargs)
 
-    monkeypatch.setattr(services, "issue_certificates", spy)
+    monkeypatch.setattr(issuance, "issue_certificates", spy)
     return sizes
 
 
@@ -141,7 +142,7 @@ def test_a_pdf_failure_in_a_chunk_leaves_the_others_and_the_job_reruns(
             raise OSError("penyimpanan penuh")
         return real(cert, *args, **kwargs)
 
-    monkeypatch.setattr(services, "draw_pdf", broken_for_fifth)
+    monkeypatch.setattr(files, "draw_pdf", broken_for_fifth)
     job = run_job(training, chunk_size=10, actor=organiser)
     assert (job.status, job.done, job.total, job.failed) == ("finished", 9, 10, 1)
     failure = IssuanceFailure.objects.get()
@@ -151,7 +152,7 @@ def test_a_pdf_failure_in_a_chunk_leaves_the_others_and_the_job_reruns(
     assert [c.registration_id for c in certs if not c.pdf] == [regs[4].pk]
     stuck = Certificate.objects.get(registration=regs[4])
 
-    monkeypatch.setattr(services, "draw_pdf", real)
+    monkeypatch.setattr(files, "draw_pdf", real)
     job = services.run_issuance_job(job.pk, chunk_size=10)
     assert (job.status, job.done, job.total, job.failed) == ("finished", 10, 10, 0)
     assert not IssuanceFailure.objects.exists()

@@ -28,7 +28,8 @@ def reissue_certificate(actor, code: str, *, holder_name: str, reason: str, requ
     Badges credential stored). The training's details are printed as they are now, so a detail
     fixed on the training is corrected too; `holder_name` is what the new one prints (and the
     registration's name from now on)."""
-    from . import TrainingPrint, issue_certificates, store_credential, store_pdf
+    from .files import store_credential, store_pdf
+    from .issuance import TrainingPrint, issue_certificates
 
     parsed = codes.parse(code)
     if parsed is None:
