@@ -56,3 +56,33 @@ def test_load_demo_runs_the_spaces_step_after_trainings(city, settings):
     text = out.getvalue()
     assert text.index("Pelatihan") < text.index("Ruang MCC")
     assert "pemesanan ruang" in text
+
+
+@pytest.mark.parametrize("weekday", [5, 6, 0])  # loaded on a Saturday, a Sunday, a Monday
+def test_the_demo_loaded_on_any_day_has_its_direct_booking_and_closed_saturday(
+    city, settings, monkeypatch, weekday
+):
+    """The sixth day of the demo's week is the closed Saturday when the demo is loaded on a
+    Saturday (in the city's time): the manager's direct booking must fall on an open day."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from ekraf.accounts import demo as accounts_demo
+    from ekraf.spaces.models import Blackout
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    real = timezone.localdate()
+    today = real + dt.timedelta(days=(weekday - real.weekday()) % 7)
+    fake = SimpleNamespace(
+        localdate=lambda: today, now=timezone.now, make_aware=timezone.make_aware
+    )
+    monkeypatch.setattr(demo, "timezone", fake)
+    ctx = DemoContext(seed=2024, out=io.StringIO())
+    accounts_demo.build(ctx)
+    demo.build(ctx)
+    direct = Booking.objects.get(source=Booking.Source.DIRECT)
+    closed = Blackout.objects.get(kind=Blackout.Kind.MAINTENANCE)
+    assert timezone.localtime(closed.starts_at).date().weekday() == 5
+    assert not closed.starts_at <= direct.starts_at < closed.ends_at

@@ -154,7 +154,7 @@ def _rooms(manager) -> None:
             )
     # The centre closes on the coming public holiday-like date: the Sunday after next is closed
     # anyway, so close the Saturday after next, for maintenance of the lifts.
-    saturday = timezone.localdate() + timedelta(days=(5 - timezone.localdate().weekday()) % 7 + 7)
+    saturday = _maintenance_day()
     services.add_blackout(
         manager,
         None,
@@ -163,6 +163,12 @@ def _rooms(manager) -> None:
         starts_at=_at(saturday, 0),
         ends_at=_at(saturday + timedelta(days=1), 0),
     )
+
+
+def _maintenance_day():
+    """The Saturday after next, when the demo closes the centre for maintenance."""
+    today = timezone.localdate()
+    return today + timedelta(days=(5 - today.weekday()) % 7 + 7)
 
 
 def _training_holds() -> tuple[int, int]:
@@ -297,13 +303,16 @@ def _specials(manager, people, days) -> None:
                 manager, declined, "Ruang Workshop dipakai persiapan pameran pada malam itu."
             )
         )
+    # Not on the maintenance day: when the demo is loaded on a Saturday (in the city's time),
+    # the sixth day of its week is that closed Saturday and the booking was refused.
+    direct_day = next(day for day in reversed(days) if day != _maintenance_day())
     _try(
         lambda: services.submit_request(
             manager,
             services.BookingInput(
                 space=workshop,
-                starts_at=_at(days[5], 16, 0),
-                ends_at=_at(days[5], 18, 0),
+                starts_at=_at(direct_day, 16, 0),
+                ends_at=_at(direct_day, 18, 0),
                 title="Rapat Koordinasi Pengelola MCC",
                 attendees=12,
                 organisation="Diskopindag",
