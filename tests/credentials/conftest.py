@@ -1,6 +1,9 @@
 import pytest
 
 from ekraf.credentials import keys
+from ekraf.credentials.models import Certificate
+from tests import factories
+from tests.credentials import factories as cf
 
 
 @pytest.fixture(autouse=True)
@@ -28,3 +31,12 @@ def _fresh_ratelimit():
 def _fast_passwords(settings):
     """Many participants per test: a fast hasher (password strength is not under test here)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def cert(diskominfo):
+    """Budi Hartono's certificate of a photography bimtek, issued (a module may define its own)."""
+    training = cf.training(diskominfo, title="Bimtek Fotografi Produk")
+    cf.registration(training, factories.user("a", full_name="Budi Hartono"))
+    cf.issue(training)
+    return Certificate.objects.get()

@@ -40,14 +40,6 @@ def verify_cache(settings):
     cache.clear()
 
 
-@pytest.fixture
-def cert(diskominfo):
-    training = cf.training(diskominfo, title="Bimtek Fotografi Produk")
-    cf.registration(training, factories.user("a", full_name="Budi Hartono"))
-    cf.issue(training)
-    return Certificate.objects.get()
-
-
 def test_first_lookup_is_one_query_and_a_repeat_none(
     client, verify_cache, cert, django_assert_num_queries
 ):

@@ -12,9 +12,6 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from ekraf.core import selectors as core_selectors
 from ekraf.credentials import selectors, services
-from ekraf.credentials.models import Certificate
-from tests import factories
-from tests.credentials import factories as cf
 from tests.credentials.test_verification import qr_path
 from tests.ops.test_redis_outage import DOWN
 
@@ -30,14 +27,6 @@ def redis_down(settings):
     core_selectors.clear_city_memo()
     yield
     core_selectors.clear_city_memo()
-
-
-@pytest.fixture
-def cert(diskominfo):
-    training = cf.training(diskominfo, title="Bimtek Fotografi Produk")
-    cf.registration(training, factories.user("a", full_name="Budi Hartono"))
-    cf.issue(training)
-    return Certificate.objects.get()
 
 
 def test_a_qr_scan_is_answered_from_the_database_while_redis_is_down(client, redis_down, cert):
