@@ -345,3 +345,85 @@ def test_the_api_lists_the_questions_to_answer(client, training, asked):
         (q.pk, q.kind, q.required) for q in asked
     ]
     assert data["questions"][1]["choices"] == ["Makanan", "Kriya", "Fesyen"]
+
+
+def put_questions(client, training, body, user):
+    from tests.trainings.test_api import bearer
+
+    url = f"/api/v1/trainings/{training.public_id}/questions"
+    return client.put(url, body, content_type="application/json", **bearer(user))
+
+
+def test_the_organiser_sets_the_questions_by_api_and_a_registrant_answers_them(
+    client, training, organiser, creator_user
+):
+    """The questions page's whole job through the API: questions in order, required profile
+    fields; then kept by id, reordered, one removed; a registrant answers by the API."""
+    body = {
+        "questions": [
+            {"label": "Nama usaha", "kind": "short", "required": True},
+            {"label": "Ukuran kaos", "kind": "single", "choices": ["S", " M ", "M", ""]},
+        ],
+        "required_profile_fields": ["gender"],
+    }
+    answer = put_questions(client, training, body, organiser)
+    assert answer.status_code == 200, answer.content
+    got = answer.json()
+    assert [q["label"] for q in got["questions"]] == ["Nama usaha", "Ukuran kaos"]
+    assert got["questions"][1]["choices"] == ["S", "M"] and got["required_profile_fields"] == [
+        "gender"
+    ]
+    name, size = got["questions"]
+    again = {
+        "questions": [
+            {"id": size["id"], "label": "Ukuran kaos", "kind": "single", "choices": ["M", "L"]},
+            {"id": name["id"], "label": "Nama usaha/merek", "kind": "short", "required": True},
+        ]
+    }
+    got = put_questions(client, training, again, organiser).json()
+    assert [q["id"] for q in got["questions"]] == [size["id"], name["id"]]
+    assert got["required_profile_fields"] == []
+
+    url = f"/api/v1/trainings/{training.public_id}/registrations"
+    answers = {str(name["id"]): "Kopi Dampit", str(size["id"]): "L"}
+    registered = post(client, url, {"answers": answers}, creator_user)
+    assert registered.status_code == 201, registered.content
+    stored = RegistrationAnswer.objects.filter(registration__training=training)
+    assert {a.value for a in stored} == {"Kopi Dampit", "L"}
+
+
+def test_bad_questions_by_api_are_4xx_with_the_pages_messages(
+    client, training, draft, organiser, other_organiser, creator_user
+):
+    def put(body, user=organiser, target=training):
+        return put_questions(client, target, body, user)
+
+    one_choice = {"questions": [{"label": "Ukuran", "kind": "single", "choices": ["S"]}]}
+    refused = put(one_choice)
+    assert refused.status_code == 400 and "dua pilihan" in refused.json()["detail"]
+    assert put({"questions": [{"label": "Apa?", "kind": "essay"}]}).status_code == 400
+    assert put({"required_profile_fields": ["nik"]}).status_code == 400
+    many = {"questions": [{"label": f"P{n}", "kind": "short"} for n in range(21)]}
+    assert "Paling banyak 20" in put(many).json()["detail"]
+    assert put({"questions": [{"id": 999999, "label": "X", "kind": "short"}]}).status_code == 400
+    assert put({"questions": [{"label": "X", "kind": "short", "extra": 1}]}).status_code == 422
+    assert put({"questions": "bukan daftar"}).status_code == 422
+    assert put({"questions": [{"label": "X" * 201, "kind": "short"}]}).status_code == 422
+    assert put({"questions": []}, other_organiser).status_code == 403
+    assert put({"questions": []}, other_organiser, draft).status_code == 404
+    assert put({"questions": []}, creator_user).status_code == 403
+    anonymous = client.put(
+        f"/api/v1/trainings/{training.public_id}/questions", {}, content_type="application/json"
+    )
+    assert anonymous.status_code == 401
+    assert not training.questions.exists()
+
+
+def test_a_finished_trainings_questions_cannot_change_by_page_or_api(client, training, organiser):
+    """The rule lives in the service, so the API refuses (409) as the page does."""
+    training.status = training.Status.FINISHED
+    training.save(update_fields=["status"])
+    with pytest.raises(DomainError, match="tidak bisa diubah"):
+        ask(training, organiser, Q(label="Apa?", kind="short"))
+    answer = put_questions(client, training, {"questions": []}, organiser)
+    assert answer.status_code == 409 and answer.json()["code"] == "training_closed"

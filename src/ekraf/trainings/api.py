@@ -1,31 +1,45 @@
-"""The trainings API: catalogue, creating trainings, registering, cancelling, check-in, scores.
+"""The trainings API: catalogue, creating trainings, their registration questions, registering,
+cancelling, check-in, scores.
 
 Thin like the pages: parse, call a service or selector, answer. Every refusal is a DomainError
 that api/api.py turns into a 4xx JSON answer ({"code", "detail"}); identifiers in paths are the
 public ids (random), never database ids.
 """
 
-from datetime import datetime
-from decimal import Decimal
 from typing import Literal
 
-from django.conf import settings
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import field_validator
 
 from ekraf.accounts import permissions
 from ekraf.accounts import services as account_services
 from ekraf.api.auth import authenticated
-from ekraf.api.errors import ErrorOut, choice
+from ekraf.api.errors import ErrorOut
 from ekraf.core.errors import DomainError, NotFound
 from ekraf.core.models import Agency, Region, Space
 
 from . import notices, selectors, services
-from .models import Attendance, QuotaCategory, Registration, Session, Training
+from .models import Attendance, Registration, Session, Training
+from .schemas import (
+    ERRORS,
+    CategoryOut,
+    CheckinIn,
+    CheckinOut,
+    QuestionOut,
+    QuestionsIn,
+    RegistrationIn,
+    RegistrationOut,
+    ScoresIn,
+    ScoresOut,
+    SessionOut,
+    TrainingCancelIn,
+    TrainingIn,
+    TrainingItem,
+    TrainingOut,
+    training_url,
+)
 
 router = Router(tags=["Pelatihan"])
 
@@ -41,225 +55,7 @@ def _viewer(request):
     return user if user is not None and user.is_authenticated else None
 
 
-# --- schemas ---------------------------------------------------------------------------------
-
-
-class In(Schema):
-    """Input: text with a NUL character is refused (PostgreSQL cannot store it)."""
-
-    @field_validator("*")
-    @classmethod
-    def _no_nul(cls, value):
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError(_("Karakter NUL tidak diperbolehkan."))
-        return value
-
-
-class SessionIn(In):
-    starts_at: datetime
-    ends_at: datetime
-    title: str = Field("", max_length=200)
-    space: str | None = Field(
-        None, description="Kode ruang MCC (lihat data kota), mis. ruang-workshop"
-    )
-    address: str = Field("", max_length=255)
-    online_url: str = Field("", max_length=200)
-    self_checkin: bool = False
-
-
-class CategoryIn(In):
-    name: str = Field(..., min_length=1, max_length=60)
-    seats: int = Field(..., ge=1, le=100000)
-    audience: choice(QuotaCategory.Audience) = QuotaCategory.Audience.ANYONE
-    residents_only: bool = False
-    min_age: int | None = Field(None, ge=0, le=120)
-    max_age: int | None = Field(None, ge=0, le=120)
-
-
-class TrainingIn(In):
-    agency: str = Field(..., description="Kode perangkat daerah penyelenggara, mis. diskominfo")
-    title: str = Field(..., min_length=3, max_length=200)
-    kind: Training.Kind = Training.Kind.BIMTEK
-    audience: str = Field("", max_length=200)
-    description: str = Field("", max_length=20000)
-    learning_outcomes: str = Field("", max_length=10000)
-    hours: int = Field(0, ge=0, le=1000)
-    registration_opens_at: datetime | None = None
-    registration_closes_at: datetime | None = None
-    cancellation_deadline: datetime | None = None
-    selection_mode: Training.SelectionMode = Training.SelectionMode.FIRST_COME
-    offer_hours: int = Field(48, ge=0, le=720)
-    completion_min_attendance: int = Field(100, ge=0, le=100)
-    completion_min_post_test: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
-    certificate_kind: Training.CertificateKind = Training.CertificateKind.COMPLETION
-    sessions: list[SessionIn] = Field(..., min_length=1, max_length=100)
-    categories: list[CategoryIn] = Field(..., min_length=1, max_length=20)
-    publish: bool = Field(False, description="Langsung umumkan (buka pendaftaran)")
-
-
-class SessionOut(Schema):
-    id: str
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    place: str
-    space: str | None
-    online: bool
-
-
-class CategoryOut(Schema):
-    id: int
-    name: str
-    seats: int
-    seats_left: int
-    waiting: int
-    audience: str
-    residents_only: bool
-    min_age: int | None
-    max_age: int | None
-
-
-class QuestionOut(Schema):
-    id: int
-    kind: str
-    label: str
-    help_text: str
-    choices: list[str]
-    required: bool
-
-
-class TrainingOut(Schema):
-    id: str
-    title: str
-    kind: str
-    status: str
-    agency: str
-    agency_name: str
-    audience: str
-    description: str
-    learning_outcomes: str
-    hours: int
-    selection_mode: str
-    registration_opens_at: datetime | None
-    registration_closes_at: datetime | None
-    cancellation_deadline: datetime | None
-    completion_min_attendance: int
-    completion_min_post_test: Decimal | None
-    url: str
-    sessions: list[SessionOut]
-    categories: list[CategoryOut]
-    required_profile_fields: list[str] = Field(
-        default_factory=list, description="Data profil yang wajib diisi saat mendaftar"
-    )
-    questions: list[QuestionOut] = Field(
-        default_factory=list,
-        description="Pertanyaan pendaftaran; jawab lewat `answers` saat mendaftar",
-    )
-
-
-class TrainingItem(Schema):
-    id: str = Field(..., alias="public_id")
-    title: str
-    kind: str
-    status: str
-    agency: str = Field(..., alias="agency.code")
-    starts_at: datetime | None = Field(None, alias="first_start")
-    ends_at: datetime | None = Field(None, alias="last_end")
-    seats: int = Field(..., alias="seats_total")
-    seats_left: int
-    waiting: int
-    url: str
-
-    @staticmethod
-    def resolve_seats_left(obj) -> int:
-        return max((obj.seats_total or 0) - (obj.seats_held or 0), 0)
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return _url(obj)
-
-
-class RegistrationIn(In):
-    category_id: int | None = Field(
-        None,
-        ge=1,
-        le=2**63 - 1,
-        description="Kategori kuota; kosong = kategori pertama yang memenuhi syarat",
-    )
-    creator_id: str | None = Field(
-        None, description="Penyelenggara: ID pelaku ekraf yang didaftarkan. Kosong = diri sendiri."
-    )
-    full_name: str | None = Field(None, max_length=150)
-    phone: str | None = Field(None, max_length=20)
-    gender: str | None = Field(None, pattern="^[LP]?$")
-    birth_year: int | None = Field(None, ge=1900, le=2100)
-    kelurahan: str | None = Field(None, description="Kode Kemendagri kelurahan tempat tinggal")
-    origin: str | None = Field(None, max_length=150)
-    audience: choice(Registration.Audience) | None = None
-    motivation: str | None = Field(None, max_length=2000)
-    answers: dict[str, str | bool | list[str]] | None = Field(
-        None,
-        description=(
-            "Jawaban atas pertanyaan pendaftaran pelatihan: {id pertanyaan: jawaban}; teks, "
-            "satu pilihan, daftar pilihan, atau true/false untuk ya/tidak"
-        ),
-    )
-
-
-class RegistrationOut(Schema):
-    id: str
-    training: str
-    status: str
-    category: str
-    full_name: str
-    ticket_code: str
-    ticket_url: str
-    waitlist_position: int | None
-    offer_expires_at: datetime | None
-    created_at: datetime
-
-
-class TrainingCancelIn(In):
-    reason: str = Field("", max_length=200)
-
-
-class CheckinIn(In):
-    ticket_code: str = Field(..., min_length=1, max_length=200)
-    session_id: str = Field(..., min_length=1, max_length=16)
-
-
-class CheckinOut(Schema):
-    status: str = Field(
-        ..., description="checked_in, atau already_checked_in (tidak mengubah apa pun)"
-    )
-    message: str
-    registration_id: str
-    full_name: str
-    category: str
-    checked_in_at: datetime
-
-
-class ScoresIn(In):
-    pre_test_score: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
-    post_test_score: Decimal | None = Field(None, ge=0, le=100, decimal_places=2)
-
-
-class ScoresOut(Schema):
-    id: str
-    pre_test_score: Decimal | None
-    post_test_score: Decimal | None
-    completed: bool | None
-    completion_reason: str
-
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-
-
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _url(training) -> str:
-    return settings.BASE_URL + reverse("trainings:detail", args=[training.public_id])
 
 
 def _training_out(training: Training, viewer=None) -> TrainingOut:
@@ -284,7 +80,7 @@ def _training_out(training: Training, viewer=None) -> TrainingOut:
         ),
         completion_min_attendance=training.completion_min_attendance,
         completion_min_post_test=training.completion_min_post_test,
-        url=_url(training),
+        url=training_url(training),
         sessions=[
             SessionOut(
                 id=s.public_id,
@@ -466,6 +262,25 @@ def get_training(request, training_id: str):
     ):
         raise NotFound(_("Pelatihan tidak ditemukan."))
     return _training_out(training, viewer)
+
+
+@router.put(
+    "/trainings/{training_id}/questions",
+    response={200: TrainingOut, **ERRORS},
+    auth=authenticated,
+    summary="Atur pertanyaan pendaftaran dan data profil wajib (penyelenggara), sekaligus",
+)
+def put_questions(request, training_id: str, payload: QuestionsIn):
+    """The organiser's questions page, by API: the same service, the same checks and messages
+    (a choice question needs two choices, at most 20 questions, a closed training refused)."""
+    training = _load_training(training_id)
+    if training.status == Training.Status.DRAFT and not permissions.can_manage_training(
+        request.auth, training
+    ):
+        raise NotFound(_("Pelatihan tidak ditemukan."))
+    items = [services.QuestionInput(**question.model_dump()) for question in payload.questions]
+    services.save_questions(request.auth, training, items, payload.required_profile_fields)
+    return _training_out(_load_training(training_id), request.auth)
 
 
 @router.post(

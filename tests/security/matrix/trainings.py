@@ -58,6 +58,7 @@ trainings:manage_feedback                            login     forbidden ok     
 GET /api/v1/trainings                                ok        ok        ok        ok        ok        ok        ok        ok        ok
 POST /api/v1/trainings                               login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
 GET /api/v1/trainings/{training_id}                  ok        ok        ok        ok        ok        ok        ok        ok        ok
+PUT /api/v1/trainings/{training_id}/questions       login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
 POST /api/v1/trainings/{training_id}/registrations   login     conflict  ok        ok        ok        ok        ok        ok        ok
 POST /api/v1/registrations/{registration_id}/cancel  login     ok        ok        not_found not_found not_found not_found not_found ok
 POST /api/v1/checkins                                login     forbidden ok        forbidden forbidden forbidden forbidden forbidden ok
@@ -123,6 +124,7 @@ ARGS = {
     "/api/v1/trainings/{training_id}/registrations": lambda w: {
         "training_id": w.training.public_id
     },
+    "/api/v1/trainings/{training_id}/questions": lambda w: {"training_id": w.training.public_id},
     "/api/v1/registrations/{registration_id}/cancel": lambda w: {
         "registration_id": w.registration.public_id
     },
@@ -133,6 +135,7 @@ ARGS = {
 BODIES = {
     "POST /api/v1/trainings": lambda w: new_training("diskominfo"),
     "POST /api/v1/trainings/{training_id}/registrations": lambda w: {},
+    "PUT /api/v1/trainings/{training_id}/questions": lambda w: {"questions": []},
     "POST /api/v1/registrations/{registration_id}/cancel": lambda w: {"reason": "Berhalangan"},
     "POST /api/v1/checkins": lambda w: {
         "ticket_code": w.registration.ticket_code,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ekraf.accounts import permissions
 from ekraf.core import validation
-from ekraf.core.errors import DomainError
+from ekraf.core.errors import Conflict, DomainError
 from ekraf.core.services import audit
 
 from ..models import PROFILE_FIELDS, RegistrationQuestion, Training
@@ -238,6 +238,11 @@ def save_questions(
         permissions.can_manage_training(actor, training),
         _("Hanya penyelenggara pelatihan ini yang bisa mengubah pertanyaan pendaftaran."),
     )
+    if training.status in (Training.Status.FINISHED, Training.Status.CANCELLED):
+        raise Conflict(
+            _("Pelatihan yang sudah selesai atau dibatalkan tidak bisa diubah."),
+            code="training_closed",
+        )
     if len(items) > MAX_QUESTIONS:
         raise DomainError(_("Paling banyak %(n)s pertanyaan.") % {"n": MAX_QUESTIONS})
     unknown = [f for f in required_fields if f not in PROFILE_FIELDS]
