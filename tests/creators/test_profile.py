@@ -10,6 +10,7 @@ from ekraf.core.errors import Conflict, NotAllowed
 from ekraf.creators import nik as nik_rules
 from ekraf.creators import services
 from ekraf.creators.models import Consent, CreatorProfile
+from ekraf.creators.services import duplicates
 from tests import factories
 from tests.creators import factories as cf
 
@@ -225,7 +226,7 @@ def test_the_database_is_the_last_line_against_duplicates(creator_user, monkeypa
     """If the early check is bypassed (a race), the unique constraint still refuses."""
     cf.creator(phone="+6281234567890", nik=cf.NIK_WOMAN, gender="P")
     profile = services.ensure_profile(creator_user)
-    monkeypatch.setattr(services, "duplicate_messages", lambda **kwargs: {})
+    monkeypatch.setattr(duplicates, "duplicate_messages", lambda **kwargs: {})
     with pytest.raises(services.ProfileInvalid, match="NIK tidak dapat diterima"):
         services.update_profile(
             creator_user, profile, services.ProfileInput(nik=cf.NIK_WOMAN, gender="P")
