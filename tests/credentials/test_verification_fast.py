@@ -330,6 +330,24 @@ def test_a_repeat_lookup_is_one_redis_round_trip_and_no_query(
 
 
 @pytest.mark.redis
+def test_a_count_that_fetches_nothing_is_one_redis_round_trip(rf, on_redis, monkeypatch):
+    """ratelimit.allow (the verification form) counts and reads nothing else."""
+    from redis.connection import AbstractConnection
+
+    sent = []
+    original = AbstractConnection.send_packed_command
+
+    def counting(self, command, *args, **kwargs):
+        sent.append(command)
+        return original(self, command, *args, **kwargs)
+
+    ratelimit.allow(rf.get("/verifikasi/"), "verify")  # the window's first: INCR, then EXPIRE
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    assert ratelimit.allow(rf.get("/verifikasi/"), "verify")
+    assert len(sent) == 1
+
+
+@pytest.mark.redis
 def test_refused_by_the_limit_in_the_same_round_trip(client, cert, settings, on_redis):
     settings.VERIFY_RATE_PER_MINUTE = 2
     assert client.get(f"/api/v1/certificates/{cert.code}").status_code == 200

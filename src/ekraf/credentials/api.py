@@ -1,22 +1,16 @@
 """E-certificate API: issue (as a background job), follow the job, verify, revoke."""
 
 import datetime as dt
-import logging
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from ekraf.accounts import permissions
 from ekraf.api.auth import authenticated
-from ekraf.core.cache import speed_up
 from ekraf.core.errors import NotFound
 from ekraf.trainings.models import Training
 
 from . import codes, ratelimit, selectors, services
-
-log = logging.getLogger(__name__)
 
 router = Router(tags=["E-sertifikat"])
 
@@ -164,9 +158,7 @@ def verify(request: HttpRequest, code: str, response: HttpResponse):
 
         data = CertificateOut.model_validate(answer).model_dump()
         body = api.renderer.render(request, data, response_status=200)
-        if settings.VERIFY_CACHE_SECONDS:
-            seconds = settings.VERIFY_CACHE_SECONDS
-            speed_up(lambda: cache.set(key, body, seconds), log, "verification API")
+        selectors.keep_answer_bytes(key, body)
     # ninja's own response (its content type, the header above), returned as is: not encoded again
     response.content = body
     return response

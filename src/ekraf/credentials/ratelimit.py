@@ -73,9 +73,10 @@ def allow_and_fetch(request, bucket: str, keys, per_minute: int | None = None):
         return True, {}
     if count > limit:
         return False, {}
+    if not keys:
+        return True, {}
     if not together:
-        fetched = speed_up(lambda: default.get_many(keys), log, "verification", {})
-        return True, (fetched if keys else {})
+        return True, speed_up(lambda: default.get_many(keys), log, "verification", {})
     loads = default._cache._serializer.loads
     return True, {k: loads(v) for k, v in zip(keys, read[0], strict=True) if v is not None}
 

@@ -127,6 +127,14 @@ def verification_and(
     return answer, extra
 
 
+def keep_answer_bytes(key: str, body: bytes) -> None:
+    """The page's HTML or the API's JSON of an answer, kept as long as answers are (under a key
+    that holds the answer's status); skipped when answers are not cached, or Redis fails."""
+    if settings.VERIFY_CACHE_SECONDS:
+        seconds = settings.VERIFY_CACHE_SECONDS
+        speed_up(lambda: cache.set(key, body, seconds), log, "verification bytes")
+
+
 def remember_verification(cert: Certificate) -> None:
     """Put a certificate's current answer in the cache (after revocation commits).
 
@@ -155,9 +163,7 @@ def repair_withdrawn_answers() -> int:
         return 0
     since = timezone.now() - dt.timedelta(seconds=settings.VERIFY_CACHE_SECONDS + 120)
     withdrawn = (
-        # the partial index's own condition first, so PostgreSQL reads only that index
-        Certificate.objects.filter(Q(revoked_at__isnull=False) | Q(superseded_at__isnull=False))
-        .filter(Q(revoked_at__gte=since) | Q(superseded_at__gte=since))
+        Certificate.objects.filter(Q(revoked_at__gte=since) | Q(superseded_at__gte=since))
         .select_related("superseded_by")
         .only(*PUBLIC_FIELDS)
         .order_by()

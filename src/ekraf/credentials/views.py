@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -23,7 +21,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ekraf.accounts import permissions
-from ekraf.core.cache import speed_up
 from ekraf.core.errors import DomainError
 from ekraf.core.models import Agency
 from ekraf.core.selectors import current_city
@@ -42,8 +39,6 @@ from .forms import (
     VerifyForm,
 )
 from .models import Referral, Signatory
-
-log = logging.getLogger(__name__)
 
 # --- public verification -------------------------------------------------------------------------
 
@@ -125,13 +120,7 @@ def verify_code(request, code):
     html = pages.get(keys_[result["status"]])
     if html is None:
         response = _public_page(request, "credentials/verify_result.html", {"result": result})
-        if settings.VERIFY_CACHE_SECONDS:
-            key, html, seconds = (
-                keys_[result["status"]],
-                response.content,
-                settings.VERIFY_CACHE_SECONDS,
-            )
-            speed_up(lambda: cache.set(key, html, seconds), log, "verification page")
+        selectors.keep_answer_bytes(keys_[result["status"]], response.content)
         return response
     response = HttpResponse(html)
     response["Content-Language"] = language
