@@ -13,9 +13,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def autosave_now(page) -> None:
-    """Save the draft now rather than in 30 s; the editor's script is deferred, so the fields
-    can be filled before it has defined the function."""
-    page.wait_for_function("typeof window.newsroomAutosave === 'function'")
+    """Save the draft now rather than in 15 s. The editor's script is deferred, so the fields
+    can be filled before it has run (the script counts such text as unsaved); a deferred script
+    has run once DOMContentLoaded fired. (Not `wait_for_function`: its later polls call `eval`,
+    which the page's Content-Security-Policy refuses, so it failed whenever the first poll was
+    early.)"""
+    page.wait_for_load_state("domcontentloaded")
     page.evaluate("window.newsroomAutosave()")
 
 
@@ -92,3 +95,59 @@ def test_reporter_writes_offline_and_editor_publishes_after_one_round(open_conte
     reader.get_by_role("link", name="Mural Baru di Kampung Dinoyo").click()
     reader.get_by_text("Komunitasnya bernama Dinoyo Kreatif.").wait_for()
     assert reader.get_by_role("img", name="Mural bertema Arema di gang 3").is_visible()
+
+
+def test_text_typed_before_the_page_script_runs_is_kept_and_saved(page):
+    """On a slow phone the form shows before its deferred script has run. What the reporter
+    types in that moment has no keystroke handler behind it; the script, once it runs, still
+    keeps it on the device and sends it with the next save."""
+    factories.ensure_city()
+    reporter = nf.reporter("Sari Pewarta")
+    story = nf.draft(reporter)
+    login(page, reporter.username, factories.PASSWORD)
+
+    # The script is held back: the page comes without it.
+    page.route("**/newsroom/write*.js", lambda route: route.fulfill(status=200, body=""))
+    page.goto(f"/pewarta/{story.public_id}/")
+    page.wait_for_load_state("domcontentloaded")
+    page.get_by_label("Isi", exact=True).fill("Diketik sebelum skrip halaman termuat.")
+
+    # Now the script arrives and runs, with the text already in the field.
+    page.unroute("**/newsroom/write*.js")
+    page.evaluate(
+        """() => new Promise((done) => {
+            const old = document.querySelector('script[src*="newsroom/write"]');
+            const s = document.createElement('script');
+            s.src = old.src + (old.src.includes('?') ? '&' : '?') + 'lagi';
+            s.onload = done;
+            document.body.append(s);
+        })"""
+    )
+    kept = page.evaluate(f"JSON.parse(localStorage.getItem('ekraf-story-{story.public_id}'))")
+    assert kept["fields"]["body"] == "Diketik sebelum skrip halaman termuat."
+
+    page.evaluate("window.newsroomAutosave()")
+    page.get_by_text("Tersimpan di server").wait_for()
+    story.refresh_from_db()
+    assert story.body == "Diketik sebelum skrip halaman termuat."
+
+
+def test_a_save_that_hangs_is_reported_and_the_text_stays_on_the_device(page):
+    """One bar of signal: the save request neither arrives nor fails. The reporter is told the
+    text is only on the device rather than left believing it was sent."""
+    factories.ensure_city()
+    reporter = nf.reporter("Sari Pewarta")
+    story = nf.draft(reporter)
+    login(page, reporter.username, factories.PASSWORD)
+    page.goto(f"/pewarta/{story.public_id}/")
+    page.wait_for_load_state("domcontentloaded")
+    page.evaluate("document.getElementById('story-form').dataset.saveTimeout = '500'")
+
+    held = []
+    page.route("**/simpan/", lambda route: held.append(route))  # never answered
+    page.get_by_label("Isi", exact=True).fill("Sinyal tinggal satu batang.")
+    page.evaluate("window.newsroomAutosave()")
+    page.get_by_text("Tidak tersambung").wait_for()
+    kept = page.evaluate(f"JSON.parse(localStorage.getItem('ekraf-story-{story.public_id}'))")
+    assert kept["fields"]["body"] == "Sinyal tinggal satu batang."
+    assert held, "the save was sent"

@@ -22,8 +22,10 @@
     } catch (e) { /* storage full or disabled: the server copy still comes */ }
   }
   function say(text) { if (status) status.textContent = text; }
+  // Against the text the server rendered (defaultValue), not what is in the field now: the
+  // writer may have typed before this deferred script ran.
   function differs(saved) {
-    return fields.some(function (f) { return saved.fields[f.name] !== undefined && saved.fields[f.name] !== f.value; });
+    return fields.some(function (f) { return saved.fields[f.name] !== undefined && saved.fields[f.name] !== f.defaultValue; });
   }
   function apply(saved) {
     fields.forEach(function (f) { if (saved.fields[f.name] !== undefined) f.value = saved.fields[f.name]; });
@@ -31,15 +33,19 @@
     say(form.dataset.msgRestored);
   }
 
+  // Text typed on a slow phone before this script ran has no copy anywhere yet: it is the
+  // newest, so it is kept on the device and sent like any other keystroke.
+  var typedEarly = fields.some(function (f) { return f.value !== f.defaultValue; });
+
   // On load: a local copy the server never received is restored when it is newer than the
-  // server's text (typed after the revision the page had, or later than the server's last save);
-  // an older local copy is offered, never silently dropped.
+  // server's text (typed after the revision the page had, or later than the server's last save)
+  // and nothing was typed since; otherwise it is offered, never silently dropped.
   try {
     var saved = JSON.parse(localStorage.getItem(key) || "null");
     if (saved && saved.fields) {
       if (!differs(saved)) {
-        localStorage.removeItem(key);
-      } else if (saved.base >= Number(form.dataset.revision || 0) || saved.at > serverAt) {
+        if (!typedEarly) localStorage.removeItem(key);
+      } else if (!typedEarly && (saved.base >= Number(form.dataset.revision || 0) || saved.at > serverAt)) {
         apply(saved);
         keep();
       } else if (status) {
@@ -53,6 +59,7 @@
     }
   } catch (e) { /* a broken copy is ignored */ }
 
+  if (typedEarly) { dirty = true; keep(); }
   fields.forEach(function (f) {
     f.addEventListener("input", function () { dirty = true; keep(); });
   });
@@ -61,7 +68,15 @@
     if (!dirty || form.querySelector("fieldset[disabled]")) return;
     if (sending) { again = true; return; }
     keep();
+    // Known to be offline (a phone in a tunnel): say so now rather than when a request that
+    // cannot leave the device finally fails; the `online` event sends the copy.
+    if (navigator.onLine === false) { say(form.dataset.msgOffline); return; }
     sending = true;
+    // A connection that hangs (one bar of signal) counts as offline after 20 s (data-save-timeout,
+    // in ms, for tests), so the writer learns the text is only on the device; the next save
+    // tries again.
+    var abort = window.AbortController ? new AbortController() : null;
+    var timer = abort && setTimeout(function () { abort.abort(); }, Number(form.dataset.saveTimeout || 20000));
     var snapshot = JSON.stringify(current());
     var body = new FormData();
     var data = current();
@@ -73,6 +88,7 @@
       credentials: "same-origin",
       // keepalive: a reload or leaving the page does not abort a save already sent
       keepalive: snapshot.length < 60000,
+      signal: abort ? abort.signal : undefined,
       headers: { "X-CSRFToken": form.elements.csrfmiddlewaretoken.value },
     }).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
@@ -89,6 +105,7 @@
       keep();
       say(form.dataset.msgOffline);
     }).then(function () {
+      if (timer) clearTimeout(timer);
       sending = false;
       if (again) { again = false; send(); }
     });
@@ -96,6 +113,7 @@
 
   setInterval(send, 15000);
   window.addEventListener("online", function () { keep(); send(); });
+  window.addEventListener("offline", function () { if (dirty) { keep(); say(form.dataset.msgOffline); } });
   window.addEventListener("pagehide", function () { if (dirty) keep(); });
   form.addEventListener("submit", function () { keep(); });
   window.newsroomAutosave = send; // for tests and a manual nudge
