@@ -102,7 +102,7 @@ def scenario_talent(ctx) -> dict:
     from ekraf.creators.models import CreatorProfile
 
     from . import verification
-    from .__main__ import session_cookie
+    from .sessions import session_cookie
 
     rng = random.Random(11)  # noqa: S311 - synthetic load
     documents = prepare(rng)
