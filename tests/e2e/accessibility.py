@@ -9,7 +9,9 @@ How every page is covered, not only the first:
 - A test may click away before axe has finished. So every main-frame navigation request is held
   (a context route that only waits, then falls back to the test's own routes or the network)
   until the page being left has reported; and when the test body ends, the pages still open
-  are waited for. A page replaced without a network request (a back/forward-cache restore)
+  are waited for. A page left before its `load` event never fires it (Chromium stops loading
+  the document when the next navigation starts), so after a second of holding, the page is
+  asked to run axe on what it shows. A page replaced without a network request (a back/forward-cache restore)
   cannot be held: it is reported as unchecked rather than passed.
 - In a context with JavaScript disabled axe cannot run in the page (no load listener, no
   timers). There the checker keeps the HTML each page was served and, after the test, checks
@@ -19,6 +21,7 @@ How every page is covered, not only the first:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -33,18 +36,27 @@ WAIT_SECONDS = (
     60  # for one page's check: well under a second alone, many on a loaded 2-core machine
 )
 
-STARTED, REPORT = "__ekrafAxeStarted", "__ekrafAxeReport"
+STARTED, REPORT, NOW = "__ekrafAxeStarted", "__ekrafAxeReport", "__ekrafAxeNow"
+# A page left before its `load` event (a click while an image still loads) never fires it:
+# Chromium stops the document's loading once the next navigation starts. The held navigation
+# then asks the page to run axe on what it shows after this many seconds.
+NUDGE_SECONDS = 1.0
 IN_PAGE = """
 (() => {
   if (window.top !== window || location.origin !== %(origin)s) return;
   const token = Math.random().toString(36).slice(2) + Date.now().toString(36);
   window.%(started)s(token, location.href);
-  window.addEventListener("load", () => {
+  let running = false;
+  const run = () => {
+    if (running) return;
+    running = true;
     window.axe.run(document, %(options)s).then(
       (r) => window.%(report)s(token, {url: location.href, version: r.testEngine.version,
                                        violations: r.violations}),
       (e) => window.%(report)s(token, {url: location.href, error: String(e)}));
-  });
+  };
+  window.addEventListener("load", run);
+  window.%(now)s = run;
 })();
 """
 RUN = """async (options) => {
@@ -103,6 +115,7 @@ class AccessibilityChecker:
                     "options": json.dumps(AXE_OPTIONS),
                     "started": STARTED,
                     "report": REPORT,
+                    "now": NOW,
                 }
             )
             context.route("**/*", self._hold_navigation)
@@ -158,11 +171,22 @@ class AccessibilityChecker:
         token = self.pages[page].current
         if token is None:
             return
-        deadline = time.monotonic() + WAIT_SECONDS
+        started = time.monotonic()
+        deadline, nudged = started + WAIT_SECONDS, False
         while self.documents[token].result is None and time.monotonic() < deadline:
             if page.is_closed():
                 return
-            page.wait_for_timeout(25)
+            if not nudged and time.monotonic() - started > NUDGE_SECONDS:
+                nudged = True
+                # The document may go meanwhile; then its report says so, or it is unchecked.
+                with contextlib.suppress(Exception):
+                    page.evaluate(f"() => window.{NOW} && window.{NOW}()")
+            try:
+                page.wait_for_timeout(25)
+            except Exception:
+                if page.is_closed():  # a failed test closed it under a held navigation
+                    return
+                raise
 
     def _record(self, result: dict) -> None:
         if "error" in result:
