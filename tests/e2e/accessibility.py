@@ -9,9 +9,9 @@ How every page is covered, not only the first:
 - A test may click away before axe has finished. So every main-frame navigation request is held
   (a context route that only waits, then falls back to the test's own routes or the network)
   until the page being left has reported; and when the test body ends, the pages still open
-  are waited for. A page left before its `load` event never fires it (Chromium stops loading
-  the document when the next navigation starts), so after a second of holding, the page is
-  asked to run axe on what it shows. A page replaced without a network request (a back/forward-cache restore)
+  are waited for. A page left before its `load` event (which then never fires: Chromium stops
+  loading a document once the next navigation starts) is checked from `beforeunload`, as it
+  stands, while the navigation is held. A page replaced without a network request (a back/forward-cache restore)
   cannot be held: it is reported as unchecked rather than passed.
 - In a context with JavaScript disabled axe cannot run in the page (no load listener, no
   timers). There the checker keeps the HTML each page was served and, after the test, checks
@@ -21,7 +21,6 @@ How every page is covered, not only the first:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -36,11 +35,7 @@ WAIT_SECONDS = (
     60  # for one page's check: well under a second alone, many on a loaded 2-core machine
 )
 
-STARTED, REPORT, NOW = "__ekrafAxeStarted", "__ekrafAxeReport", "__ekrafAxeNow"
-# A page left before its `load` event (a click while an image still loads) never fires it:
-# Chromium stops the document's loading once the next navigation starts. The held navigation
-# then asks the page to run axe on what it shows after this many seconds.
-NUDGE_SECONDS = 1.0
+STARTED, REPORT = "__ekrafAxeStarted", "__ekrafAxeReport"
 IN_PAGE = """
 (() => {
   if (window.top !== window || location.origin !== %(origin)s) return;
@@ -56,7 +51,9 @@ IN_PAGE = """
       (e) => window.%(report)s(token, {url: location.href, error: String(e)}));
   };
   window.addEventListener("load", run);
-  window.%(now)s = run;
+  // Left before its load event (a click while an image still loads): the document lives on
+  // while the next navigation is held, so axe checks it as it stands.
+  window.addEventListener("beforeunload", run);
 })();
 """
 RUN = """async (options) => {
@@ -115,7 +112,6 @@ class AccessibilityChecker:
                     "options": json.dumps(AXE_OPTIONS),
                     "started": STARTED,
                     "report": REPORT,
-                    "now": NOW,
                 }
             )
             context.route("**/*", self._hold_navigation)
@@ -127,12 +123,14 @@ class AccessibilityChecker:
         self.pages.setdefault(page, _PageState())
 
     def _started(self, source, token, url):
-        self.documents[token] = _Document(url)
+        self.documents.setdefault(token, _Document(url))  # the report may have come first
         self._watch_page(source["page"])
         self.pages[source["page"]].current = token
 
     def _reported(self, source, token, result):
         document = self.documents.setdefault(token, _Document(result["url"]))
+        if document.result is not None:  # sent again when asked: recorded once
+            return
         document.result = result
         self._record(result)
 
@@ -168,19 +166,13 @@ class AccessibilityChecker:
     def _wait_for(self, page) -> None:
         """Wait until the page's current document has reported (a Playwright wait, so the
         binding that brings the report is served meanwhile)."""
-        token = self.pages[page].current
-        if token is None:
+        document = self.documents.get(self.pages[page].current)
+        if document is None:  # no document yet, or forgotten by an earlier assert_clean
             return
-        started = time.monotonic()
-        deadline, nudged = started + WAIT_SECONDS, False
-        while self.documents[token].result is None and time.monotonic() < deadline:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while document.result is None and time.monotonic() < deadline:
             if page.is_closed():
                 return
-            if not nudged and time.monotonic() - started > NUDGE_SECONDS:
-                nudged = True
-                # The document may go meanwhile; then its report says so, or it is unchecked.
-                with contextlib.suppress(Exception):
-                    page.evaluate(f"() => window.{NOW} && window.{NOW}()")
             try:
                 page.wait_for_timeout(25)
             except Exception:

@@ -39,6 +39,22 @@ def test_a_bad_page_visited_in_passing_is_caught_and_named(page, accessibility):
     accessibility.assert_clean()  # what was raised is forgotten: the test itself passes
 
 
+def test_a_page_left_before_its_load_event_is_still_checked(page, accessibility):
+    # Its image never arrives, so its `load` event (axe's usual start) never fires; the click
+    # away is held until the page, asked, has been checked as it stands.
+    held = []
+    page.route("**/a11y-probe/pixel.png", lambda route: held.append(route))
+    page.goto("/a11y-probe/buruk/", wait_until="domcontentloaded")
+    page.get_by_role("link", name="Kembali").click(timeout=10_000)
+    page.wait_for_url("**/a11y-probe/rapi/")
+    assert held, "the image was asked for and left waiting"
+
+    with pytest.raises(AccessibilityViolations) as caught:
+        accessibility.assert_clean()
+    assert "/a11y-probe/buruk/" in str(caught.value)
+    assert "color-contrast (serious)" in str(caught.value)
+
+
 def test_a_page_without_javascript_is_checked_as_it_was_served(open_context, accessibility):
     page = open_context(java_script_enabled=False).new_page()
     page.goto("/a11y-probe/rapi/")
