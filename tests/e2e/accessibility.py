@@ -11,8 +11,8 @@ How every page is covered, not only the first:
   until the page being left has reported; and when the test body ends, the pages still open
   are waited for. A page left before its `load` event (which then never fires: Chromium stops
   loading a document once the next navigation starts) is checked from `beforeunload`, as it
-  stands, while the navigation is held. A page replaced without a network request (a back/forward-cache restore)
-  cannot be held: it is reported as unchecked rather than passed.
+  stands, while the navigation is held. A page replaced without a network request (a
+  back/forward-cache restore) cannot be held: it is reported as unchecked rather than passed.
 - In a context with JavaScript disabled axe cannot run in the page (no load listener, no
   timers). There the checker keeps the HTML each page was served and, after the test, checks
   it replayed in a JavaScript-enabled page with the site's scripts blocked: the same document
@@ -129,8 +129,6 @@ class AccessibilityChecker:
 
     def _reported(self, source, token, result):
         document = self.documents.setdefault(token, _Document(result["url"]))
-        if document.result is not None:  # sent again when asked: recorded once
-            return
         document.result = result
         self._record(result)
 

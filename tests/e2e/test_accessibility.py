@@ -41,7 +41,7 @@ def test_a_bad_page_visited_in_passing_is_caught_and_named(page, accessibility):
 
 def test_a_page_left_before_its_load_event_is_still_checked(page, accessibility):
     # Its image never arrives, so its `load` event (axe's usual start) never fires; the click
-    # away is held until the page, asked, has been checked as it stands.
+    # away is held until axe, started by `beforeunload`, has checked the page as it stands.
     held = []
     page.route("**/a11y-probe/pixel.png", lambda route: held.append(route))
     page.goto("/a11y-probe/buruk/", wait_until="domcontentloaded")

@@ -22,6 +22,18 @@ def autosave_now(page) -> None:
     page.evaluate("window.newsroomAutosave()")
 
 
+def open_own_draft(page) -> Story:
+    """A reporter signed in on the editor of a draft of theirs, the page parsed (its deferred
+    script has run, unless a test held it back)."""
+    factories.ensure_city()
+    reporter = nf.reporter("Sari Pewarta")
+    story = nf.draft(reporter)
+    login(page, reporter.username, factories.PASSWORD)
+    page.goto(f"/pewarta/{story.public_id}/")
+    page.wait_for_load_state("domcontentloaded")
+    return story
+
+
 def test_reporter_writes_offline_and_editor_publishes_after_one_round(open_context, tmp_path):
     factories.ensure_city()
     reporter = nf.reporter("Sari Pewarta")
@@ -101,15 +113,9 @@ def test_text_typed_before_the_page_script_runs_is_kept_and_saved(page):
     """On a slow phone the form shows before its deferred script has run. What the reporter
     types in that moment has no keystroke handler behind it; the script, once it runs, still
     keeps it on the device and sends it with the next save."""
-    factories.ensure_city()
-    reporter = nf.reporter("Sari Pewarta")
-    story = nf.draft(reporter)
-    login(page, reporter.username, factories.PASSWORD)
-
     # The script is held back: the page comes without it.
     page.route("**/newsroom/write*.js", lambda route: route.fulfill(status=200, body=""))
-    page.goto(f"/pewarta/{story.public_id}/")
-    page.wait_for_load_state("domcontentloaded")
+    story = open_own_draft(page)
     page.get_by_label("Isi", exact=True).fill("Diketik sebelum skrip halaman termuat.")
 
     # Now the script arrives and runs, with the text already in the field.
@@ -135,12 +141,7 @@ def test_text_typed_before_the_page_script_runs_is_kept_and_saved(page):
 def test_a_save_that_hangs_is_reported_and_the_text_stays_on_the_device(page):
     """One bar of signal: the save request neither arrives nor fails. The reporter is told the
     text is only on the device rather than left believing it was sent."""
-    factories.ensure_city()
-    reporter = nf.reporter("Sari Pewarta")
-    story = nf.draft(reporter)
-    login(page, reporter.username, factories.PASSWORD)
-    page.goto(f"/pewarta/{story.public_id}/")
-    page.wait_for_load_state("domcontentloaded")
+    story = open_own_draft(page)
     page.evaluate("document.getElementById('story-form').dataset.saveTimeout = '500'")
 
     held = []
